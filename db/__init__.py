@@ -1,0 +1,1 @@
+"""Monitoring database: schema, engine, initialisation and imports."""

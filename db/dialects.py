@@ -1,0 +1,35 @@
+"""Every difference between database engines, in one small table per engine.
+
+Nothing else in the project branches on the dialect name; it asks this module instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class EngineSpec:
+    """What differs between engines, as plain values."""
+
+    name: str
+    insert_batch_rows: int  # rows per executemany batch when loading
+    analyze_sql: str | None  # refresh planner statistics after a bulk load
+    connect_args: dict
+
+
+_SPECS = {
+    # SQLite binds at most 32766 variables a statement; executemany is one statement per row anyway.
+    "sqlite": EngineSpec("sqlite", 20_000, "ANALYZE", {"timeout": 30}),
+    "postgresql": EngineSpec("postgresql", 5_000, "ANALYZE", {"connect_timeout": 5}),
+    "mysql": EngineSpec("mysql", 5_000, None, {"connect_timeout": 5, "charset": "utf8mb4"}),
+    "mariadb": EngineSpec("mariadb", 5_000, None, {"connect_timeout": 5, "charset": "utf8mb4"}),
+}
+
+
+def spec_for(dialect_name: str) -> EngineSpec:
+    """The spec for a SQLAlchemy dialect name (sqlite, postgresql, mysql, mariadb)."""
+    try:
+        return _SPECS[dialect_name]
+    except KeyError:
+        raise ValueError(f"unsupported database engine: {dialect_name}") from None
