@@ -1,0 +1,304 @@
+"""Fill an empty monitoring database with the fictional sample county 示例县, deterministically.
+
+The same seed, household count and `until` date always give identical rows. Households and their
+history are generated and inserted in blocks of villages (at most ~50,000 households each), so a
+million households never sit in memory at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+from collections.abc import Callable
+
+import numpy as np
+from sqlalchemy import select, text
+from sqlalchemy.engine import Connection, Engine
+
+from db import schema
+from db.dialects import spec_for
+from sample_data import assets_indicators as ai
+from sample_data import people, tasks
+from sample_data.areas import COUNTY_CODE, COUNTY_NAME, Township, Village, plan_areas, plan_household_counts
+from sample_data.cases import FLOOD_FIRST, FLOOD_LAST, Case, make_cases
+from sample_data.geometry import Geography, build_geography, geojson_text
+from sample_data.households import SIZE_P, HouseholdBlock, assign_helpers, household_rows, make_block
+from sample_data.records import check_rows, followed_households, income_rows
+from sample_data.rule_breaks import RULE_BREAK_COUNTS, plant_rule_breaks
+from sample_data.support import assistance_rows, visit_rows
+
+GENERATOR_VERSION = "1.0"
+BLOCK_HOUSEHOLDS = 50_000
+Progress = Callable[[float, str], None]
+__all__ = ["GENERATOR_VERSION", "RULE_BREAK_COUNTS", "generate"]
+
+
+def generate(engine: Engine, households: int = 20_000, seed: int = 7, until: dt.date | None = None,
+             progress: Progress | None = None) -> dict:
+    """Fill an empty schema (tables already created) and return row counts per table."""
+    if households < 1:
+        raise ValueError("households must be at least 1")
+    until = until or dt.date.today()
+    report = progress or (lambda share, stage: None)
+    batch = spec_for(engine.dialect.name).insert_batch_rows
+    counts: dict[str, int] = {name: 0 for name in schema.metadata.tables}
+
+    report(0.0, "geometry")
+    geo = build_geography(seed)
+    plan_rng = np.random.default_rng([seed, 200])
+    townships, villages = plan_areas(geo, plan_rng)
+    plan_household_counts(villages, households, plan_rng)
+    # Household sizes are drawn up front so area rows carry their population before households exist.
+    sizes = (np.random.default_rng([seed, 210]).choice(7, size=households, p=SIZE_P) + 1).astype(np.int64)
+    polygons = {v.code: geo.villages[v.index] for v in villages}
+    flood = _flood_townships(geo, townships, random.Random(f"{seed}:flood"))
+    missing = _village_without_boundary(villages, townships, random.Random(f"{seed}:missing"))
+    population = _population(villages, townships, sizes)
+    matrix = tasks.load_matrix()
+    task_list, links = tasks.task_rows(matrix)
+
+    report(0.03, "areas")
+    with engine.begin() as connection:
+        if connection.execute(select(schema.household.c.id).limit(1)).first() is not None:
+            raise ValueError("the database already holds households; generate fills an empty schema")
+        _insert(connection, schema.area, _area_rows(geo, townships, villages, population), batch, counts)
+        _insert(connection, schema.area_boundary, _boundary_rows(geo, townships, villages, missing), batch, counts)
+        _insert(connection, schema.unit, tasks.unit_rows(matrix), batch, counts)
+        _insert(connection, schema.task, task_list, batch, counts)
+        _insert(connection, schema.task_unit, links, batch, counts)
+
+    state = _RunState(ids=people.IdNumberMaker(np.random.default_rng([seed, 220])))
+    blocks = _blocks(villages)
+    done = 0
+    for number, block_villages in enumerate(blocks):
+        block_size = sum(v.households for v in block_villages)
+        label = f"households {number + 1}/{len(blocks)}"
+        start, span = 0.05 + 0.85 * done / households, 0.85 * block_size / households
+
+        def tick(part: float, start=start, span=span, label=label) -> None:
+            report(start + span * part, label)
+
+        rows = _block_rows(number, block_villages, sizes[done:done + block_size], polygons, flood,
+                           until, seed, state, tick)
+        total_rows = max(1, sum(len(r) for r in rows.values()))
+        written = 0
+        with engine.begin() as connection:
+            for table_name, table_rows in rows.items():
+                # Generating is about 40% of a block's time, writing the other 60%.
+                _insert(connection, schema.metadata.tables[table_name], table_rows, batch, counts,
+                        lambda n, w=written: tick(0.4 + 0.6 * (w + n) / total_rows))
+                written += len(table_rows)
+        done += block_size
+
+    report(0.92, "tasks and indicators")
+    task_rng = random.Random(f"{seed}:tasks")
+    milestones = tasks.milestone_rows(links, until, task_rng)
+    villages_of = {t.code: sum(1 for v in villages if v.township == t.index) for t in townships}
+    with engine.begin() as connection:
+        _insert(connection, schema.task_milestone, _numbered(milestones), batch, counts)
+        progress_rows = tasks.progress_rows(links, milestones, until, task_rng)
+        _insert(connection, schema.task_progress, _numbered(progress_rows), batch, counts)
+        _insert(connection, schema.asset, _numbered(ai.asset_rows(
+            villages, polygons, until, np.random.default_rng([seed, 400]), random.Random(f"{seed}:assets"))),
+            batch, counts)
+        _insert(connection, schema.monitoring_line, ai.monitoring_line_rows(until), batch, counts)
+        _insert(connection, schema.area_income,
+                ai.area_income_rows(townships, population, until, random.Random(f"{seed}:income")), batch, counts)
+        _insert(connection, schema.indicator, ai.indicator_rows(), batch, counts)
+        _insert(connection, schema.indicator_value, ai.indicator_value_rows(
+            townships, state.exited_by_township, villages_of, until, np.random.default_rng([seed, 500])),
+            batch, counts)
+        info = _dataset_info(seed, households, until, state, missing, flood, townships)
+        _insert(connection, schema.dataset_info, info, batch, counts)
+
+    report(0.97, "analyze")
+    analyze = spec_for(engine.dialect.name).analyze_sql
+    if analyze:
+        with engine.begin() as connection:
+            connection.execute(text(analyze))
+    report(1.0, "done")
+    return {name: counts[name] for name in sorted(counts)}
+
+
+class _RunState:
+    """What carries over from one household block to the next: id counters and findings."""
+
+    def __init__(self, ids: people.IdNumberMaker):
+        self.ids = ids
+        self.next_household = 1
+        self.next_id = {"monitoring_case": 1, "guarantee_check": 1, "assistance": 1, "visit": 1}
+        self.rule_breaks: dict[str, list[int]] = {name: [] for name in RULE_BREAK_COUNTS}
+        self.exited_by_township: dict[str, int] = {}
+
+
+def _block_rows(number: int, villages: list[Village], sizes: np.ndarray, polygons: dict, flood: set[int],
+                until: dt.date, seed: int, state: _RunState,
+                tick: Callable[[float], None]) -> dict[str, list[dict]]:
+    """Every row of one block of villages, keyed by table name in insertion order."""
+    nrng = np.random.default_rng([seed, 300, number])
+    prng = random.Random(f"{seed}:block:{number}")
+    block = make_block(state.next_household, villages, sizes, polygons, state.ids, nrng)
+    state.next_household += len(block)
+    cases = make_cases(block, until, flood, prng, nrng, top_up_recent=number == 0)
+    if number == 0:  # the planted breaks live in the first block, so their count never varies
+        plant_rule_breaks(cases, block, until, prng)
+    cases.sort(key=lambda c: (c.identified, c.household))
+    cases_of: dict[int, list[Case]] = {}
+    for case in cases:
+        case.id = state.next_id["monitoring_case"]
+        state.next_id["monitoring_case"] += 1
+        cases_of.setdefault(case.household, []).append(case)
+        if case.rule_break:
+            state.rule_breaks[case.rule_break].append(case.id)
+    helped = block.exited.copy()
+    helped[list(cases_of)] = True
+    assign_helpers(block, helped, nrng)
+    _count_exited(block, villages, state)
+    followed = followed_households(block, cases_of)
+    tick(0.1)
+    rows = {
+        "household": household_rows(block),
+        "monitoring_case": [_case_row(block, c) for c in cases],
+        "case_risk": [{"case_id": c.id, "risk_code": r} for c in cases for r in c.risks],
+        "household_income": income_rows(block, followed, cases_of, until, prng),
+    }
+    tick(0.2)
+    checks = check_rows(block, followed, cases_of, until, prng)
+    rows["guarantee_check"] = _numbered(checks, state, "guarantee_check")
+    tick(0.3)
+    measures = assistance_rows(block, followed, cases_of, until, prng)
+    rows["assistance"] = _numbered(measures, state, "assistance")
+    rows["visit"] = _numbered(visit_rows(block, followed, cases_of, until, prng), state, "visit")
+    tick(0.4)
+    return rows
+
+
+def _count_exited(block: HouseholdBlock, villages: list[Village], state: _RunState) -> None:
+    per_village = np.bincount(block.village[block.exited], minlength=len(villages))
+    for village, exited in zip(villages, per_village.tolist()):
+        code = village.code[:9] + "000"
+        state.exited_by_township[code] = state.exited_by_township.get(code, 0) + exited
+
+
+def _case_row(block: HouseholdBlock, case: Case) -> dict:
+    return {"id": case.id, "household_id": int(block.ids[case.household]), "case_type": case.case_type,
+            "identified_on": case.identified, "eliminated_on": case.eliminated, "elimination_kind": case.kind}
+
+
+def _numbered(rows: list[dict], state: _RunState | None = None, table: str | None = None) -> list[dict]:
+    """Give rows sequential ids (continuing the run's counter for household-level tables)."""
+    start = state.next_id[table] if state else 1
+    for offset, row in enumerate(rows):
+        row["id"] = start + offset
+    if state:
+        state.next_id[table] = start + len(rows)
+    return rows
+
+
+def _insert(connection: Connection, table, rows: list[dict], batch: int, counts: dict[str, int],
+            written: Callable[[int], None] | None = None) -> None:
+    for start in range(0, len(rows), batch):
+        chunk = rows[start:start + batch]
+        connection.execute(table.insert(), chunk)
+        if written:
+            written(start + len(chunk))
+    counts[table.name] += len(rows)
+
+
+def _blocks(villages: list[Village]) -> list[list[Village]]:
+    """Consecutive villages (in code order) grouped into blocks of at most ~50,000 households."""
+    blocks: list[list[Village]] = [[]]
+    size = 0
+    for village in villages:
+        if blocks[-1] and size + village.households > BLOCK_HOUSEHOLDS:
+            blocks.append([])
+            size = 0
+        blocks[-1].append(village)
+        size += village.households
+    return blocks
+
+
+def _population(villages: list[Village], townships: list[Township], sizes: np.ndarray) -> dict[str, int]:
+    """Population per area code (villages, townships, county) from the pre-drawn sizes."""
+    village_of = np.repeat(np.arange(len(villages)), [v.households for v in villages])
+    totals = np.bincount(village_of, weights=sizes, minlength=len(villages)).round().astype(np.int64)
+    population = {village.code: int(total) for village, total in zip(villages, totals.tolist())}
+    for township in townships:
+        population[township.code] = sum(population[v.code] for v in villages if v.township == township.index)
+    population[COUNTY_CODE] = int(sizes.sum())
+    return population
+
+
+def _area_rows(geo: Geography, townships: list[Township], villages: list[Village],
+               population: dict[str, int]) -> list[dict]:
+    """County, townships and villages (parents first, so foreign keys hold row by row)."""
+    def point(polygon) -> tuple[float, float]:
+        rep = polygon.representative_point()
+        return round(rep.x, 6), round(rep.y, 6)
+
+    households_in = {t.code: sum(v.households for v in villages if v.township == t.index) for t in townships}
+    lon, lat = point(geo.county)
+    rows = [{"code": COUNTY_CODE, "name": COUNTY_NAME, "level": "county", "parent_code": None, "lon": lon,
+             "lat": lat, "is_poverty_village": False, "village_class": None,
+             "population": population[COUNTY_CODE], "household_count": sum(households_in.values()),
+             "kind": None}]
+    for t in sorted(townships, key=lambda t: t.code):
+        lon, lat = point(geo.townships[t.index])
+        rows.append({"code": t.code, "name": t.name, "level": "township", "parent_code": COUNTY_CODE,
+                     "lon": lon, "lat": lat, "is_poverty_village": False, "village_class": None,
+                     "population": population[t.code], "household_count": households_in[t.code], "kind": t.kind})
+    code_of = {t.index: t.code for t in townships}
+    for v in villages:
+        lon, lat = point(geo.villages[v.index])
+        rows.append({"code": v.code, "name": v.name, "level": "village", "parent_code": code_of[v.township],
+                     "lon": lon, "lat": lat, "is_poverty_village": v.is_poverty, "village_class": v.village_class,
+                     "population": population[v.code], "household_count": v.households, "kind": None})
+    return rows
+
+
+def _boundary_rows(geo: Geography, townships: list[Township], villages: list[Village],
+                   missing: list[str]) -> list[dict]:
+    rows = [{"area_code": COUNTY_CODE, "geojson": geojson_text(geo.county)}]
+    rows += [{"area_code": t.code, "geojson": geojson_text(geo.townships[t.index])}
+             for t in sorted(townships, key=lambda t: t.code)]
+    rows += [{"area_code": v.code, "geojson": geojson_text(geo.villages[v.index])}
+             for v in villages if v.code not in missing]
+    return rows
+
+
+def _flood_townships(geo: Geography, townships: list[Township], rng: random.Random) -> set[int]:
+    """Two neighbouring rural townships hit by the July 2023 flood."""
+    kind = {t.index: t.kind for t in townships}
+    neighbours: dict[int, set[int]] = {}
+    for v, adjacent in enumerate(geo.village_adjacency):
+        for w in adjacent:
+            a, b = geo.village_township[v], geo.village_township[w]
+            if a != b:
+                neighbours.setdefault(a, set()).add(b)
+    first = rng.choice(sorted(t.index for t in townships if kind[t.index] == "town"))
+    second = rng.choice(sorted(n for n in neighbours[first] if kind[n] != "street"))
+    return {first, second}
+
+
+def _village_without_boundary(villages: list[Village], townships: list[Township],
+                              rng: random.Random) -> list[str]:
+    """One ordinary village whose boundary is left out, so the map's "no boundary" path shows."""
+    towns = {t.index for t in townships if t.kind == "town"}
+    candidates = [v.code for v in villages if v.township in towns and not v.is_community
+                  and not v.is_poverty and v.village_class == "overall"]
+    return [rng.choice(candidates)]
+
+
+def _dataset_info(seed: int, households: int, until: dt.date, state: _RunState, missing: list[str],
+                  flood: set[int], townships: list[Township]) -> list[dict]:
+    stamp = dt.datetime.combine(until, dt.time())  # not the wall clock: rows must be reproducible
+    values = {
+        "sample": "1", "seed": str(seed), "households": str(households), "until": until.isoformat(),
+        "generator_version": GENERATOR_VERSION,
+        "rule_breaks": json.dumps({k: sorted(v) for k, v in state.rule_breaks.items()}),
+        "villages_without_boundary": json.dumps(missing),
+        "flood_surge": json.dumps({"townships": sorted(t.code for t in townships if t.index in flood),
+                                   "from": FLOOD_FIRST.isoformat(), "to": FLOOD_LAST.isoformat()}),
+    }
+    return [{"key": k, "value": v, "updated_at": stamp} for k, v in values.items()]
