@@ -1,0 +1,44 @@
+# Two commands for users: `make run` and `make test`. Everything else is their plumbing.
+PY      ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+PORT    ?= 8501
+STAMP   := $(VENV)/.installed
+
+.PHONY: run test setup assets sample-db system-deps services bench clean
+
+run: setup sample-db
+	$(BIN)/streamlit run app.py --server.port $(PORT)
+
+test: setup system-deps services
+	$(BIN)/python -m pytest
+
+setup: $(STAMP) assets
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+# Leaflet and its plugins are served from Streamlit's static folder: the intranet has no CDN.
+assets:
+	bash scripts/fetch_assets.sh
+
+# The embedded sample database is built once; an existing file is never overwritten.
+sample-db: $(STAMP)
+	@test -f data/monitoring.db || test -n "$$DASHBOARD_DB_URL" || $(BIN)/python -m sample_data --db sqlite:///data/monitoring.db
+
+# Debian packages the browser tests and exports need (chromium, CJK fonts).
+system-deps:
+	bash scripts/install_system_deps.sh
+
+# PostgreSQL and MariaDB for the cross-engine query tests.
+services:
+	bash scripts/start_services.sh
+
+bench: setup sample-db
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) static/vendor test-artifacts

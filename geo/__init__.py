@@ -1,0 +1,1 @@
+"""Boundaries: load, validate, simplify and cache area geometry; offline map assets."""
