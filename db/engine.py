@@ -60,7 +60,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 class Health:
     """Outcome of checking a database before the app uses it."""
 
-    problem: str | None  # None, "unreachable", "driver", "missing_tables", "empty"
+    problem: str | None  # None or bad_url, driver, missing_file, unreachable, missing_tables, empty
     detail: str = ""
     missing: tuple[str, ...] = ()
 
@@ -73,6 +73,11 @@ class Health:
 def check_database(url: str) -> Health:
     """Reach the database, confirm the contract tables exist and hold areas."""
     try:
+        parsed = make_url(url)
+        if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+            if not Path(parsed.database).is_file():
+                # Connecting would silently create an empty file; say the file is missing instead.
+                return Health("missing_file", parsed.database)
         engine = make_engine(url)
     except (ArgumentError, ValueError) as error:
         return Health("bad_url", str(error))

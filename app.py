@@ -1,0 +1,86 @@
+"""The frame: page config, database readiness, the resolved view, the shared sidebar, navigation."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from components.db_status import database_health, ensure_sample_database, render_database_problem
+from components.labels import t
+from components.page_registry import PAGES
+from components.sidebar import render_area_picker, render_asof_picker
+from components.state import Keys, init_state
+from components.url_params import parse_params
+from components.view import View
+from db.engine import configured_url, is_default_url
+from queries.areas import ancestors, area_tree
+from queries.dataset import dataset_facts, top_areas
+from queries.scope import Scope
+
+REMEMBERED = ("area", "asof")  # kept when the user switches pages through the navigation
+
+
+def _remember_params() -> None:
+    # st.navigation drops query parameters on a page switch; restore the area and date chosen.
+    for name in REMEMBERED:
+        key = f"remembered_{name}"
+        if name in st.query_params:
+            st.session_state[key] = st.query_params[name]
+        elif st.session_state.get(key):
+            st.query_params[name] = st.session_state[key]
+
+
+def _resolve_view(db: str, today: date) -> View:
+    params = parse_params(st.query_params.to_dict(), today)
+    problems = [t(key, value=value) for key, value in params.problems]
+    roots = top_areas(db)
+    # Until sign-in lands (issue 9) every viewer gets the whole dataset with personal data masked.
+    scope = Scope(roots=tuple(zip(roots["code"], roots["level"])), personal_detail=False)
+    tree = area_tree(db, scope)
+    area_code = params.area
+    if area_code is not None and area_code not in tree.index:
+        problems.append(t("params.unknown_area", value=area_code))
+        area_code = None
+    if area_code is None:
+        area_code = roots["code"].iloc[0]
+    if problems:
+        st.warning(t("params.ignored", items="；".join(problems)))
+    return View(db=db, scope=scope, area_code=area_code, area_level=tree.at[area_code, "level"],
+                asof=params.asof or today, household=params.household, unit=params.unit,
+                screen=params.screen, is_sample=dataset_facts(db).get("sample") == "1")
+
+
+def main() -> None:
+    """Route every request: check the database, resolve the view, draw the sidebar, run the page."""
+    st.set_page_config(page_title=t("app.title"), layout="wide", initial_sidebar_state="expanded")
+    init_state()
+    db = configured_url()
+    if is_default_url(db):
+        ensure_sample_database(db)
+    health = database_health(db)
+    if not health.ok:
+        render_database_problem(health, db)
+        st.stop()
+
+    _remember_params()
+    today = date.today()
+    view = _resolve_view(db, today)
+    st.session_state[Keys.VIEW] = view
+    pages = [st.Page(spec.path, title=t(spec.label_key), url_path=spec.url_path, default=spec.default)
+             for spec in PAGES]
+    if not any(spec.default for spec in PAGES):
+        pages.append(st.Page(lambda: st.switch_page(pages[0], query_params=st.query_params.to_dict()),
+                             title=t("app.short_title"), url_path="start", default=True, visibility="hidden"))
+    navigation = st.navigation({t("nav.section_main"): pages})
+    with st.sidebar:
+        st.markdown(f"### {t('app.title')}")
+        if view.is_sample:
+            st.caption(t("app.sample_banner"))
+        tree = area_tree(db, view.scope)
+        render_area_picker(tree, ancestors(tree, view.area_code))
+        render_asof_picker(view.asof, today)
+    navigation.run()
+
+
+main()

@@ -1,0 +1,1 @@
+"""Figure builders (build_*, no Streamlit) and renderers (render_*) shared by the pages."""

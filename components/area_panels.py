@@ -1,0 +1,52 @@
+"""Panels about one area or one household: key-figure tiles and the household summary."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from components.labels import label_of, t
+
+TILES = (("households", "drill.metric_households"), ("exited", "drill.metric_exited"),
+         ("open_cases", "drill.metric_open_cases"), ("eliminated", "drill.metric_eliminated"),
+         ("open_problems", "drill.metric_open_problems"), ("under_line", "drill.metric_under_line"))
+
+
+def render_area_tiles(figures: pd.Series, income_year: int | None, line: float | None) -> None:
+    """The area's key figures as a row of tiles."""
+    columns = st.columns(len(TILES))
+    for column, (name, label_key) in zip(columns, TILES):
+        value = int(figures.get(name, 0)) if figures is not None else 0
+        help_text = t("drill.under_line_help", year=income_year, line=f"{line:,.0f}") \
+            if name == "under_line" and income_year else None
+        column.metric(t(label_key), f"{value:,}", help=help_text, border=True)
+
+
+def build_household_facts(record: pd.Series) -> pd.DataFrame:
+    """The household's basic facts as label/value rows (values already masked by the query)."""
+    yes, no = t("col.yes"), t("col.no")
+    facts = [
+        ("col.head_name", record["head_name"]),
+        ("col.id_number", record["id_number"]),
+        ("col.phone", record["phone"]),
+        ("col.size", f"{int(record['size'])}"),
+        ("col.poverty_status", label_of("poverty_status", record["poverty_status"])),
+        ("col.exited_year", "" if pd.isna(record["exited_year"]) else f"{int(record['exited_year'])}"),
+        ("col.labor_capacity", label_of("labor_capacity", record["labor_capacity"])),
+        ("col.relocated", yes if record["relocated"] else no),
+        ("col.helper", record["helper_name"] or ""),
+    ]
+    return pd.DataFrame({"item": [t(key) for key, _ in facts], "value": [str(value) for _, value in facts]})
+
+
+def build_case_table(cases: pd.DataFrame) -> pd.DataFrame:
+    """A household's cases with labels: type, dates, how eliminated, risk types."""
+    table = pd.DataFrame({
+        t("col.case_type"): cases["case_type"].map(lambda code: label_of("case_type", code)),
+        t("col.identified_on"): cases["identified_on"].astype(str),
+        t("col.eliminated_on"): cases["eliminated_on"].map(lambda day: "" if pd.isna(day) else str(day)),
+        t("col.elimination_kind"): cases["elimination_kind"].map(
+            lambda code: label_of("elimination_kind", code) if isinstance(code, str) else t("monitoring.open")),
+        t("col.risks"): cases["risk_codes"].map(lambda codes: "、".join(label_of("risk", c) for c in codes)),
+    })
+    return table

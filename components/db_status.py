@@ -1,0 +1,71 @@
+"""The database's readiness: first-start build of the sample file and the error page."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import streamlit as st
+from sqlalchemy.engine import make_url
+
+from components.labels import t
+from db.engine import Health, check_database, safe_url
+
+
+@st.cache_resource(show_spinner=False)
+def _build_lock() -> threading.Lock:
+    # One lock per server: two sessions opening at once must not both build the file.
+    return threading.Lock()
+
+
+def ensure_sample_database(url: str, households: int = 20_000) -> None:
+    """Build the embedded sample database on first start, with a progress bar; never overwrite."""
+    path = Path(make_url(url).database)
+    if path.exists():
+        return
+    with _build_lock():
+        if path.exists():
+            return
+        from db.engine import make_engine
+        from db.schema import metadata
+        from sample_data.generator import generate
+
+        st.info(t("app.building_sample"))
+        bar = st.progress(0.0)
+        partial = path.with_name(path.name + ".building")
+        partial.unlink(missing_ok=True)
+        engine = make_engine(f"sqlite:///{partial}")
+        try:
+            metadata.create_all(engine)
+            generate(engine, households=households, progress=lambda share, stage: bar.progress(min(max(share, 0.0), 1.0),
+                                                                       text=t("app.building_stage", stage=stage)))
+        except Exception as error:  # shown to the user; the half-built file is removed
+            engine.dispose()
+            partial.unlink(missing_ok=True)
+            st.error(t("error.build_failed", detail=str(error)[:300]))
+            st.stop()
+        engine.dispose()
+        for suffix in ("-wal", "-shm"):
+            Path(str(partial) + suffix).unlink(missing_ok=True)
+        os.replace(partial, path)
+        bar.empty()
+        st.success(t("app.built_sample"))
+
+
+@st.cache_data(ttl=30, show_spinner=False)
+def database_health(url: str) -> Health:
+    """Check the database at most every 30 s, so a fixed database is noticed on refresh."""
+    return check_database(url)
+
+
+def render_database_problem(health: Health, url: str) -> None:
+    """A clear Chinese page saying what is wrong and how to fix it: no traceback, no password."""
+    st.title(t("error.title"))
+    shown_url = safe_url(url)
+    if health.problem == "missing_tables":
+        message = t("error.missing_tables", url=shown_url, tables="、".join(health.missing))
+    else:
+        message = t(f"error.{health.problem}", url=shown_url, detail=health.detail[:300])
+    st.error(message)
+    st.caption(t("error.how_to_fix"))

@@ -1,0 +1,57 @@
+"""The shared sidebar: area picker (county → township → village) and the "as of" date."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from components.labels import label_of, t
+from components.state import Keys
+from components.url_params import FIRST_DAY
+from queries.areas import children
+
+
+def _go_to_area(widget_key: str, parent_code: str) -> None:
+    # Picking "(全部)" at a level means the parent area itself.
+    chosen = st.session_state[widget_key]
+    st.query_params["area"] = chosen or parent_code
+    st.query_params.pop("household", None)
+
+
+def render_area_picker(tree: pd.DataFrame, chain: list[str]) -> None:
+    """One select box per level below the top area, following the current chain."""
+    st.markdown(f"**{t('app.area')}**")
+    top = tree.loc[chain[0]]
+    st.caption(f"{top['name']}（{label_of('level', top['level'])}）")
+    for depth, parent_code in enumerate(chain):
+        options = children(tree, parent_code)
+        if options.empty:
+            break
+        level = options["level"].iloc[0]
+        key = Keys.AREA_PICKER.format(level=level)
+        codes = [""] + options["code"].tolist()
+        names = dict(zip(options["code"], options["name"]))
+        current = chain[depth + 1] if depth + 1 < len(chain) else ""
+        st.session_state[key] = current if current in names else ""
+        st.selectbox(label_of("level", level), codes, key=key,
+                     format_func=lambda code, names=names: names.get(code, t("app.area_all")),
+                     on_change=_go_to_area, args=(key, parent_code))
+        if not current:
+            break
+
+
+def _set_asof() -> None:
+    chosen = st.session_state[Keys.ASOF_PICKER]
+    if chosen is None or chosen == date.today():
+        st.query_params.pop("asof", None)
+    else:
+        st.query_params["asof"] = chosen.isoformat()
+
+
+def render_asof_picker(asof: date, today: date) -> None:
+    """The "as of" date picker; the URL's asof follows it (omitted when it is today)."""
+    st.session_state[Keys.ASOF_PICKER] = asof
+    st.date_input(t("app.asof"), key=Keys.ASOF_PICKER, min_value=FIRST_DAY, max_value=today,
+                  help=t("app.asof_help"), on_change=_set_asof, format="YYYY-MM-DD")

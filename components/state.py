@@ -1,0 +1,20 @@
+"""Every session-state key in one place, and the one idempotent initialiser."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+
+class Keys:
+    """Session-state keys. Pages read the view through Keys.VIEW, set by the app frame."""
+
+    VIEW = "view"
+    ROLE = "role"
+    AREA_PICKER = "area_picker_{level}"
+    ASOF_PICKER = "asof_picker"
+    HOUSEHOLD_PAGE = "household_page_{village}"
+
+
+def init_state() -> None:
+    """Create the keys the frame relies on; safe to call on every run."""
+    st.session_state.setdefault(Keys.VIEW, None)

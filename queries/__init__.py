@@ -1,0 +1,1 @@
+"""All SQL of the app. Every public function takes the database URL and the viewer's scope."""

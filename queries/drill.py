@@ -1,0 +1,109 @@
+"""Key figures per area for the drill-down, aggregated in SQL per village and rolled up."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import and_, case, func, not_, or_, select
+
+from db.schema import guarantee_check, household, household_income, monitoring_case, monitoring_line
+from queries.areas import scope_filter
+from queries.gateway import cached, read
+from queries.scope import Scope, ScopeError, child_key, code_range
+
+FIGURE_COLUMNS = ("households", "exited", "open_cases", "new_cases_year", "eliminated",
+                  "open_problems", "under_line")
+
+
+def _in_area(column, code: str, level: str, scope: Scope):
+    """The area's code range, refused when the area lies outside the viewer's scope."""
+    if not scope.covers(code):
+        raise ScopeError(code)
+    low, high = code_range(code, level)
+    return and_(column >= low, column <= high, scope_filter(column, scope))
+
+
+def _sum_if(condition):
+    return func.sum(case((condition, 1), else_=0))
+
+
+def _household_counts(db: str, where) -> pd.DataFrame:
+    statement = (
+        select(household.c.village_code, func.count().label("households"),
+               _sum_if(household.c.poverty_status == "exited").label("exited"))
+        .where(where).group_by(household.c.village_code)
+    )
+    return read(db, statement)
+
+
+def _case_counts(db: str, where, asof: date) -> pd.DataFrame:
+    case_ = monitoring_case.c
+    is_open = or_(case_.eliminated_on.is_(None), case_.eliminated_on > asof)
+    statement = (
+        select(household.c.village_code,
+               _sum_if(is_open).label("open_cases"),
+               _sum_if(case_.identified_on >= date(asof.year, 1, 1)).label("new_cases_year"),
+               _sum_if(not_(is_open)).label("eliminated"))
+        .select_from(monitoring_case.join(household, household.c.id == case_.household_id))
+        .where(where, case_.identified_on <= asof)
+        .group_by(household.c.village_code)
+    )
+    return read(db, statement)
+
+
+def _open_problem_counts(db: str, where, asof: date) -> pd.DataFrame:
+    check = guarantee_check.c
+    statement = (
+        select(household.c.village_code, func.count().label("open_problems"))
+        .select_from(guarantee_check.join(household, household.c.id == check.household_id))
+        .where(where, not_(check.ok), check.checked_on <= asof,
+               or_(check.resolved_on.is_(None), check.resolved_on > asof))
+        .group_by(household.c.village_code)
+    )
+    return read(db, statement)
+
+
+def _under_line_counts(db: str, where, year: int) -> pd.DataFrame:
+    income = household_income.c
+    statement = (
+        select(household.c.village_code, func.count().label("under_line"))
+        .select_from(household_income
+                     .join(monitoring_line, monitoring_line.c.year == income.year)
+                     .join(household, household.c.id == income.household_id))
+        .where(where, income.year == year, income.per_capita_net < monitoring_line.c.amount)
+        .group_by(household.c.village_code)
+    )
+    return read(db, statement)
+
+
+@cached
+def income_year(db: str, asof: date) -> tuple[int | None, float | None]:
+    """The latest year up to the as-of date that has a monitoring line, and that line."""
+    statement = (select(monitoring_line.c.year, monitoring_line.c.amount)
+                 .where(monitoring_line.c.year <= asof.year)
+                 .order_by(monitoring_line.c.year.desc()).limit(1))
+    frame = read(db, statement)
+    if frame.empty:
+        return None, None
+    return int(frame.at[0, "year"]), float(frame.at[0, "amount"])
+
+
+@cached
+def figures_by_area(db: str, scope: Scope, area_code: str, area_level: str, group_level: str,
+                    asof: date) -> pd.DataFrame:
+    """Key figures under an area as of a date, one row per area at group_level (index: its code)."""
+    where = _in_area(household.c.village_code, area_code, area_level, scope)
+    year, _line = income_year(db, asof)
+    parts = [_household_counts(db, where), _case_counts(db, where, asof),
+             _open_problem_counts(db, where, asof)]
+    if year is not None:
+        parts.append(_under_line_counts(db, where, year))
+    per_village = pd.DataFrame(columns=["village_code"])
+    for part in parts:
+        per_village = per_village.merge(part, on="village_code", how="outer")
+    per_village["area_code"] = [child_key(code, group_level) for code in per_village["village_code"]]
+    numbers = per_village.drop(columns="village_code").groupby("area_code").sum(min_count=1)
+    figures = numbers.reindex(columns=list(FIGURE_COLUMNS)).fillna(0).astype("int64")
+    figures["open_rate"] = (100 * figures["open_cases"] / figures["households"].where(figures["households"] > 0)).round(2)
+    return figures

@@ -1,0 +1,88 @@
+"""Household-level reads: one village's paginated list and one household. Masked on the server."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import func, or_, select
+
+from db.schema import case_risk, household, monitoring_case
+from queries.areas import scope_filter
+from queries.gateway import cached, read
+from queries.masking import mask_frame
+from queries.scope import Scope, ScopeError
+
+PAGE_SIZE = 50
+
+
+def _open_case_as_of(asof: date):
+    """Subquery: each household's case open on the as-of date (at most one at a time)."""
+    case_ = monitoring_case.c
+    return (
+        select(case_.household_id, func.max(case_.case_type).label("open_case_type"))
+        .where(case_.identified_on <= asof, or_(case_.eliminated_on.is_(None), case_.eliminated_on > asof))
+        .group_by(case_.household_id)
+        .subquery("open_case")
+    )
+
+
+@cached
+def village_household_count(db: str, scope: Scope, village_code: str) -> int:
+    """How many households a village has (for pagination)."""
+    if not scope.covers(village_code):
+        raise ScopeError(village_code)
+    statement = select(func.count()).select_from(household).where(
+        household.c.village_code == village_code, scope_filter(household.c.village_code, scope))
+    return int(read(db, statement).iat[0, 0])
+
+
+@cached
+def village_households(db: str, scope: Scope, village_code: str, asof: date, page: int,
+                       page_size: int = PAGE_SIZE) -> pd.DataFrame:
+    """One page of a village's households, open cases first, personal columns masked by scope."""
+    if not scope.covers(village_code):
+        raise ScopeError(village_code)
+    open_case = _open_case_as_of(asof)
+    h = household.c
+    statement = (
+        select(h.id, h.head_name, h.size, h.poverty_status, h.labor_capacity, h.relocated,
+               open_case.c.open_case_type, h.helper_name)
+        .select_from(household.outerjoin(open_case, open_case.c.household_id == h.id))
+        .where(h.village_code == village_code, scope_filter(h.village_code, scope))
+        .order_by(open_case.c.open_case_type.is_(None), h.id)
+        .limit(page_size).offset(max(page - 1, 0) * page_size)
+    )
+    return mask_frame(read(db, statement), scope.personal_detail)
+
+
+@cached
+def household_record(db: str, scope: Scope, household_id: int) -> pd.DataFrame:
+    """One household (zero rows when absent or outside the scope), personal columns masked."""
+    h = household.c
+    statement = select(household).where(h.id == household_id, scope_filter(h.village_code, scope))
+    return mask_frame(read(db, statement), scope.personal_detail)
+
+
+@cached
+def household_cases(db: str, scope: Scope, household_id: int, asof: date) -> pd.DataFrame:
+    """A household's monitoring cases identified up to the as-of date, with their risk codes."""
+    case_ = monitoring_case.c
+    statement = (
+        select(case_.id, case_.case_type, case_.identified_on, case_.eliminated_on,
+               case_.elimination_kind, case_risk.c.risk_code)
+        .select_from(monitoring_case
+                     .join(household, household.c.id == case_.household_id)
+                     .outerjoin(case_risk, case_risk.c.case_id == case_.id))
+        .where(case_.household_id == household_id, case_.identified_on <= asof,
+               scope_filter(household.c.village_code, scope))
+        .order_by(case_.identified_on, case_risk.c.risk_code)
+    )
+    rows = read(db, statement)
+    # Future eliminations are not yet known on the as-of date.
+    later = rows["eliminated_on"].notna() & (pd.to_datetime(rows["eliminated_on"]).dt.date > asof)
+    rows.loc[later, ["eliminated_on", "elimination_kind"]] = None
+    risks = rows.groupby("id")["risk_code"].agg(lambda codes: [c for c in codes if c is not None])
+    cases = rows.drop(columns="risk_code").drop_duplicates("id").set_index("id")
+    cases["risk_codes"] = risks
+    return cases.reset_index()

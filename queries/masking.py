@@ -1,0 +1,46 @@
+"""Masking of personal data, applied on the server before any value reaches a page."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+
+def mask_name(name: str | None) -> str:
+    """张三 -> 张*, 张小三 -> 张*三, 欧阳小明 -> 欧**明: keep the first and last character."""
+    if not name:
+        return ""
+    if len(name) <= 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+def mask_id_number(id_number: str | None) -> str:
+    """Keep the first 6 (region) and last 4 characters of an ID number."""
+    if not id_number:
+        return ""
+    if len(id_number) <= 10:
+        return "*" * len(id_number)
+    return id_number[:6] + "*" * (len(id_number) - 10) + id_number[-4:]
+
+
+def mask_phone(phone: str | None) -> str:
+    """138****1234: keep the first 3 and last 4 digits."""
+    if not phone:
+        return ""
+    if len(phone) <= 7:
+        return "*" * len(phone)
+    return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
+
+
+_MASKERS = {"head_name": mask_name, "id_number": mask_id_number, "phone": mask_phone}
+
+
+def mask_frame(frame: pd.DataFrame, full_detail: bool) -> pd.DataFrame:
+    """Mask the personal columns of a result unless the viewer may see full detail."""
+    if full_detail:
+        return frame
+    masked = frame.copy()
+    for column, masker in _MASKERS.items():
+        if column in masked.columns:
+            masked[column] = masked[column].map(masker)
+    return masked

@@ -1,0 +1,153 @@
+"""Every page through streamlit's AppTest: what a user sees, on the sample county."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from sqlalchemy import create_engine
+from streamlit.testing.v1 import AppTest
+
+from components.labels import t
+from components.page_registry import PAGES
+from queries.drill import figures_by_area
+from queries.scope import Scope
+
+COUNTY = "429999000000"
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+ASOF = "2026-11-20"
+
+
+@pytest.fixture
+def app(sample_db_url, monkeypatch):
+    monkeypatch.setenv("DASHBOARD_DB_URL", sample_db_url)
+
+    def open_app(**params: str) -> AppTest:
+        test = AppTest.from_file(APP, default_timeout=60)
+        for name, value in {"asof": ASOF, **params}.items():
+            test.query_params[name] = value
+        return test.run()
+
+    return open_app
+
+
+def raw(url: str, table: str) -> pd.DataFrame:
+    engine = create_engine(url)
+    try:
+        return pd.read_sql_table(table, engine)
+    finally:
+        engine.dispose()
+
+
+def all_text(test: AppTest) -> str:
+    parts = [e.value for e in (*test.title, *test.subheader, *test.markdown, *test.caption,
+                                *test.info, *test.warning, *test.error)]
+    parts += [str(e.value) for e in test.metric]
+    for frame in (*test.dataframe, *test.table):
+        parts.append(frame.value.to_csv())
+    return "\n".join(str(p) for p in parts)
+
+
+@pytest.mark.parametrize("spec", PAGES, ids=[spec.url_path for spec in PAGES])
+def test_every_page_renders_without_exception(app, spec):
+    test = app()
+    test.switch_page(str(spec.path)).run()
+    assert not test.exception
+    assert test.title and test.title[0].value == t(spec.label_key)
+
+
+def test_county_view_shows_tiles_and_townships(app, sample_db_url):
+    test = app()
+    assert not test.exception
+    tiles = {m.label: m.value for m in test.metric}
+    figures = figures_by_area(sample_db_url, Scope(((COUNTY, "county"),)), COUNTY, "county", "county",
+                              pd.Timestamp(ASOF).date()).loc[COUNTY]
+    assert tiles[t("drill.metric_households")] == f"{int(figures['households']):,}"
+    assert tiles[t("drill.metric_open_cases")] == f"{int(figures['open_cases']):,}"
+    townships = test.dataframe[0].value
+    areas = raw(sample_db_url, "area")
+    assert set(townships["code"]) == set(areas.loc[areas["level"] == "township", "code"])
+    assert townships["households"].sum() == figures["households"]
+
+
+def test_township_lists_its_villages_and_breadcrumbs_lead_up(app, sample_db_url):
+    areas = raw(sample_db_url, "area")
+    township = areas[areas["level"] == "township"].iloc[0]
+    test = app(area=township["code"])
+    assert not test.exception
+    villages = test.dataframe[0].value
+    assert set(villages["code"]) == set(areas.loc[areas["parent_code"] == township["code"], "code"])
+    crumbs = [button.label for button in test.button]
+    assert areas.set_index("code").at[COUNTY, "name"] in crumbs
+    assert all(link.startswith("drill?") for link in villages["link"])
+    # Clicking the crumb is tested in the browser (tests/browser/test_drill.py): AppTest does not
+    # apply a URL changed inside a callback the way the browser does.
+
+
+def test_village_lists_masked_households_with_links(app, sample_db_url):
+    households = raw(sample_db_url, "household")
+    village = households["village_code"].mode()[0]
+    test = app(area=village)
+    assert not test.exception
+    listed = test.dataframe[0].value
+    expected = households[households["village_code"] == village]
+    assert len(listed) == min(50, len(expected))
+    assert not set(listed["head_name"]) & set(expected["head_name"])
+    assert listed["link"].str.contains("household=").all()
+    page_count = -(-len(expected) // 50)
+    assert t("drill.page_of", page=1, pages=page_count, total=f"{len(expected):,}") in all_text(test)
+
+
+def test_household_profile_is_masked(app, sample_db_url):
+    person = raw(sample_db_url, "household").iloc[0]
+    test = app(household=str(person["id"]))
+    assert not test.exception
+    text = all_text(test)
+    for secret in (person["head_name"], person["id_number"], person["phone"]):
+        assert secret not in text
+    assert person["id_number"][:6] in text and person["id_number"][-4:] in text
+
+
+def test_malformed_parameters_give_a_message_not_a_crash(app):
+    test = app(area="' OR 1=1 --", household="abc", asof="2026-02-30")
+    assert not test.exception
+    warning = test.warning[0].value
+    assert "' OR 1=1 --" in warning and "abc" in warning and "2026-02-30" in warning
+    assert test.metric  # the county view still shows
+
+
+def test_unknown_area_falls_back_to_the_county(app):
+    test = app(area="429999999999")
+    assert not test.exception
+    assert "429999999999" in test.warning[0].value
+    assert len(test.dataframe[0].value) >= 12
+
+
+def test_unknown_household_says_so(app):
+    test = app(household="999999999")
+    assert not test.exception
+    assert t("drill.household_not_found", id=999999999) in all_text(test)
+
+
+@pytest.mark.parametrize("url, problem", [
+    ("sqlite:////nonexistent/dir/monitoring.db", "missing_file"),
+    ("postgresql+psycopg://reader:s3cretpw@127.0.0.1:1/monitoring", "unreachable"),
+    ("not a url", "bad_url"),
+])
+def test_unusable_database_gets_a_clear_chinese_page(monkeypatch, url, problem):
+    monkeypatch.setenv("DASHBOARD_DB_URL", url)
+    test = AppTest.from_file(APP, default_timeout=30).run()
+    assert not test.exception
+    assert test.title[0].value == t("error.title")
+    assert test.error and "s3cretpw" not in test.error[0].value
+    template_opening = t(f"error.{problem}").split("{")[0]  # the text before the first value
+    assert test.error[0].value.startswith(template_opening)
+
+
+def test_database_without_tables_names_them(monkeypatch, tmp_path):
+    url = f"sqlite:///{tmp_path / 'empty.db'}"
+    create_engine(url).connect().close()
+    monkeypatch.setenv("DASHBOARD_DB_URL", url)
+    test = AppTest.from_file(APP, default_timeout=30).run()
+    assert "household" in test.error[0].value and "python -m db init" in test.error[0].value

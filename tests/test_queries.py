@@ -1,0 +1,166 @@
+"""The drill-down queries, checked against an independent pandas computation, on every engine."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pytest
+from sqlalchemy import create_engine
+
+from queries.areas import ancestors, area_tree, children, root_codes
+from queries.drill import figures_by_area, income_year
+from queries.households import household_cases, household_record, village_household_count, village_households
+from queries.masking import mask_id_number, mask_name, mask_phone
+from queries.scope import Scope, ScopeError
+from tests.conftest import SAMPLE_UNTIL
+
+COUNTY = "429999000000"
+ASOF = date(2025, 6, 30)
+COUNTY_SCOPE = Scope(roots=((COUNTY, "county"),))
+
+
+def raw_table(url: str, name: str) -> pd.DataFrame:
+    engine = create_engine(url)
+    try:
+        return pd.read_sql_table(name, engine)
+    finally:
+        engine.dispose()
+
+
+def expected_figures(url: str, group_level: str, asof: date) -> pd.DataFrame:
+    """Figures per area computed from raw rows in pandas: the reference the SQL must match."""
+    keep = {"township": 9, "village": 12, "county": 6}[group_level]
+    households = raw_table(url, "household")
+    households["area"] = households["village_code"].str[:keep].str.ljust(12, "0")
+    by_household = households.set_index("id")["area"]
+    cases = raw_table(url, "monitoring_case")
+    cases = cases[pd.to_datetime(cases["identified_on"]) <= pd.Timestamp(asof)]
+    eliminated = cases["eliminated_on"].notna() & (pd.to_datetime(cases["eliminated_on"]) <= pd.Timestamp(asof))
+    cases = cases.assign(area=cases["household_id"].map(by_household), eliminated=eliminated)
+    checks = raw_table(url, "guarantee_check")
+    open_problem = (~checks["ok"].astype(bool)) & (pd.to_datetime(checks["checked_on"]) <= pd.Timestamp(asof)) & (
+        checks["resolved_on"].isna() | (pd.to_datetime(checks["resolved_on"]) > pd.Timestamp(asof)))
+    checks = checks[open_problem].assign(area=lambda f: f["household_id"].map(by_household))
+    incomes = raw_table(url, "household_income")
+    line = raw_table(url, "monitoring_line").set_index("year")["amount"]
+    year = int(max(y for y in line.index if y <= asof.year))
+    under = incomes[(incomes["year"] == year) & (incomes["per_capita_net"] < line[year])]
+    under = under.assign(area=under["household_id"].map(by_household))
+    return pd.DataFrame({
+        "households": households.groupby("area").size(),
+        "exited": households[households["poverty_status"] == "exited"].groupby("area").size(),
+        "open_cases": cases[~cases["eliminated"]].groupby("area").size(),
+        "eliminated": cases[cases["eliminated"]].groupby("area").size(),
+        "open_problems": checks.groupby("area").size(),
+        "under_line": under.groupby("area").size(),
+    }).fillna(0).astype("int64")
+
+
+@pytest.mark.parametrize("asof", [ASOF, SAMPLE_UNTIL])
+@pytest.mark.parametrize("group_level", ["township", "village"])
+def test_figures_match_an_independent_count(sample_db_url, group_level, asof):
+    figures = figures_by_area(sample_db_url, COUNTY_SCOPE, COUNTY, "county", group_level, asof)
+    expected = expected_figures(sample_db_url, group_level, asof)
+    got = figures[expected.columns].loc[expected.index]
+    pd.testing.assert_frame_equal(got, expected, check_names=False)
+    assert expected["open_cases"].sum() > 0 and expected["under_line"].sum() > 0
+    if asof == SAMPLE_UNTIL:  # open 三保障 problems are recent ones in the sample
+        assert expected["open_problems"].sum() > 0
+
+
+@pytest.mark.engines
+def test_every_engine_gives_the_same_figures(engine_db_url, sample_db_url):
+    for level in ("township", "village"):
+        got = figures_by_area(engine_db_url, COUNTY_SCOPE, COUNTY, "county", level, ASOF)
+        want = figures_by_area(sample_db_url, COUNTY_SCOPE, COUNTY, "county", level, ASOF)
+        pd.testing.assert_frame_equal(got.sort_index(), want.sort_index(), check_dtype=False)
+
+
+@pytest.mark.engines
+def test_every_engine_lists_the_same_households(engine_db_url, sample_db_url):
+    tree = area_tree(sample_db_url, COUNTY_SCOPE)
+    village = tree[tree["level"] == "village"].index[0]
+    got = village_households(engine_db_url, COUNTY_SCOPE, village, SAMPLE_UNTIL, 1)
+    want = village_households(sample_db_url, COUNTY_SCOPE, village, SAMPLE_UNTIL, 1)
+    pd.testing.assert_frame_equal(got.reset_index(drop=True), want.reset_index(drop=True), check_dtype=False)
+
+
+def test_county_total_equals_sum_of_townships(sample_db_url):
+    county = figures_by_area(sample_db_url, COUNTY_SCOPE, COUNTY, "county", "county", SAMPLE_UNTIL)
+    townships = figures_by_area(sample_db_url, COUNTY_SCOPE, COUNTY, "county", "township", SAMPLE_UNTIL)
+    numbers = [c for c in county.columns if c != "open_rate"]
+    assert county.loc[COUNTY, numbers].tolist() == townships[numbers].sum().tolist()
+
+
+def test_as_of_date_moves_the_figures(sample_db_url):
+    early = figures_by_area(sample_db_url, COUNTY_SCOPE, COUNTY, "county", "county", date(2021, 3, 31))
+    late = figures_by_area(sample_db_url, COUNTY_SCOPE, COUNTY, "county", "county", SAMPLE_UNTIL)
+    assert early.at[COUNTY, "eliminated"] < late.at[COUNTY, "eliminated"]
+    assert income_year(sample_db_url, date(2023, 5, 1))[0] == 2023
+
+
+def test_tree_walks_from_county_to_village(sample_db_url):
+    tree = area_tree(sample_db_url, COUNTY_SCOPE)
+    assert root_codes(tree) == [COUNTY]
+    townships = children(tree, COUNTY)
+    assert 12 <= len(townships) <= 16 and set(townships["level"]) == {"township"}
+    village = children(tree, townships.index[0]).index[0]
+    assert ancestors(tree, village) == [COUNTY, townships.index[0], village]
+
+
+def test_scope_limits_every_query(sample_db_url):
+    tree = area_tree(sample_db_url, COUNTY_SCOPE)
+    first, second = children(tree, COUNTY).index[:2]
+    township_scope = Scope(roots=((first, "township"),))
+    assert set(area_tree(sample_db_url, township_scope)["code"]).issubset(
+        {first, *children(tree, first).index})
+    with pytest.raises(ScopeError):
+        figures_by_area(sample_db_url, township_scope, second, "township", "village", SAMPLE_UNTIL)
+    with pytest.raises(ScopeError):
+        figures_by_area(sample_db_url, township_scope, COUNTY, "county", "township", SAMPLE_UNTIL)
+    empty = Scope(roots=())
+    assert area_tree(sample_db_url, empty).empty
+    assert household_record(sample_db_url, empty, 1).empty
+
+
+def test_household_list_is_paginated_and_masked(sample_db_url):
+    tree = area_tree(sample_db_url, COUNTY_SCOPE)
+    village = tree[tree["level"] == "village"].index[0]
+    raw = raw_table(sample_db_url, "household")
+    raw = raw[raw["village_code"] == village]
+    total = village_household_count(sample_db_url, COUNTY_SCOPE, village)
+    assert total == len(raw)
+    first = village_households(sample_db_url, COUNTY_SCOPE, village, SAMPLE_UNTIL, 1, page_size=20)
+    second = village_households(sample_db_url, COUNTY_SCOPE, village, SAMPLE_UNTIL, 2, page_size=20)
+    assert len(first) == min(20, total) and not set(first["id"]) & set(second["id"])
+    assert not set(first["head_name"]) & set(raw["head_name"])
+    assert all("*" in name for name in first["head_name"])
+
+
+def test_household_record_is_masked_unless_detail_allowed(sample_db_url):
+    raw = raw_table(sample_db_url, "household").set_index("id").loc[1]
+    masked = household_record(sample_db_url, COUNTY_SCOPE, 1).iloc[0]
+    assert masked["head_name"] == mask_name(raw["head_name"]) != raw["head_name"]
+    assert masked["id_number"] == mask_id_number(raw["id_number"]) != raw["id_number"]
+    assert masked["phone"] == mask_phone(raw["phone"]) != raw["phone"]
+    full = Scope(roots=COUNTY_SCOPE.roots, personal_detail=True)
+    assert household_record(sample_db_url, full, 1).iloc[0]["id_number"] == raw["id_number"]
+
+
+def test_household_cases_hide_eliminations_after_the_as_of_date(sample_db_url):
+    cases = raw_table(sample_db_url, "monitoring_case").dropna(subset=["eliminated_on"]).iloc[0]
+    just_before = pd.Timestamp(cases["eliminated_on"]).date() - pd.Timedelta(days=1)
+    rows = household_cases(sample_db_url, COUNTY_SCOPE, int(cases["household_id"]), just_before)
+    row = rows[rows["id"] == cases["id"]].iloc[0]
+    assert pd.isna(row["eliminated_on"]) and row["risk_codes"]
+
+
+@pytest.mark.parametrize("name, masked", [("张三", "张*"), ("张小三", "张*三"), ("欧阳小明", "欧**明"), ("", "")])
+def test_mask_name(name, masked):
+    assert mask_name(name) == masked
+
+
+def test_mask_id_and_phone():
+    assert mask_id_number("42999919800101123X") == "429999********123X"
+    assert mask_phone("13812341234") == "138****1234"
