@@ -1,0 +1,1 @@
+"""Browser suite: the real app in headless Chromium."""

@@ -1,0 +1,55 @@
+"""The drill-down as a leader uses it: open a village, go back up by breadcrumb, open a household."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from sqlalchemy import create_engine
+
+from tests.browser.conftest import wait_for_app
+
+pytestmark = pytest.mark.browser
+
+EXCEPTION = '[data-testid="stException"]'
+
+
+@pytest.fixture(scope="module")
+def sample_rows(sample_db_url):
+    engine = create_engine(sample_db_url)
+    try:
+        areas = pd.read_sql_table("area", engine)
+        households = pd.read_sql_table("household", engine)
+    finally:
+        engine.dispose()
+    return areas, households
+
+
+def test_breadcrumb_leads_from_village_up_to_county(open_page, sample_rows):
+    areas, households = sample_rows
+    village = households["village_code"].mode()[0]
+    names = areas.set_index("code")["name"]
+    opened = open_page(f"/drill?area={village}&asof=2026-11-20")
+    page = opened.page
+    assert page.locator(EXCEPTION).count() == 0
+    assert page.get_by_text(names[village], exact=True).first.is_visible()
+    page.get_by_role("button", name=names["429999000000"]).first.click()
+    page.wait_for_function("location.search.includes('area=429999000000')")
+    wait_for_app(page)
+    assert page.locator(EXCEPTION).count() == 0
+    assert page.locator('[data-testid="stMetric"]').count() == 6
+    assert opened.errors == [] and opened.foreign_requests == []
+    page.screenshot(path="test-artifacts/screenshots/drill_back_to_county.png", full_page=True)
+
+
+def test_household_profile_shows_no_raw_personal_data(open_page, sample_rows):
+    _areas, households = sample_rows
+    person = households.iloc[0]
+    opened = open_page(f"/drill?household={person['id']}&area={person['village_code']}&asof=2026-11-20")
+    text = opened.page.locator("body").inner_text()
+    html = opened.page.content()
+    for secret in (person["head_name"], person["id_number"], person["phone"]):
+        assert secret not in text and secret not in html
+        assert not opened.received_contains(secret)
+    masked_id = person["id_number"][:6] + "*" * 8 + person["id_number"][-4:]
+    assert masked_id in text and opened.received_contains(masked_id)
+    assert opened.errors == [] and opened.foreign_requests == []
