@@ -1,0 +1,1 @@
+"""Benchmarks of each page's queries: `python -m bench --db URL`."""
