@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 import os
+import re
 import threading
 from pathlib import Path
 
 import streamlit as st
 from sqlalchemy.engine import make_url
 
-from components.labels import t
+from components.labels import label_of, t
 from db.engine import Health, check_database, safe_url
+
+
+_STAGE = re.compile(r"^(?P<name>.*?)(?: (?P<counter>\d+/\d+))?$")
+
+
+def stage_label(stage: str) -> str:
+    """The generator's stage ("households 3/21") in the UI language ("农户与监测记录 3/21")."""
+    match = _STAGE.match(stage)
+    name = label_of("sample_stage", match["name"])
+    return f"{name} {match['counter']}" if match["counter"] else name
 
 
 @st.cache_resource(show_spinner=False)
@@ -36,10 +47,12 @@ def ensure_sample_database(url: str, households: int = 20_000) -> None:
         partial = path.with_name(path.name + ".building")
         partial.unlink(missing_ok=True)
         engine = make_engine(f"sqlite:///{partial}")
+        def show(share: float, stage: str) -> None:
+            bar.progress(min(max(share, 0.0), 1.0), text=t("app.building_stage", stage=stage_label(stage)))
+
         try:
             metadata.create_all(engine)
-            generate(engine, households=households, progress=lambda share, stage: bar.progress(min(max(share, 0.0), 1.0),
-                                                                       text=t("app.building_stage", stage=stage)))
+            generate(engine, households=households, progress=show)
         except Exception as error:  # shown to the user; the half-built file is removed
             engine.dispose()
             partial.unlink(missing_ok=True)

@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from components.labels import label_of, t
+from components.text import md_escape
 
 CHILD_COLUMNS = ("name", "kind", "village_class", "households", "exited", "open_cases", "open_rate",
                  "new_cases_year", "eliminated", "open_problems", "under_line", "link")
@@ -27,7 +28,7 @@ def build_children_table(children: pd.DataFrame, figures: pd.DataFrame,
     table = table.join(figures, on="code")
     numbers = [column for column in figures.columns if column != "open_rate"]
     table[numbers] = table[numbers].fillna(0).astype("int64")
-    table["kind"] = [label_of("township_kind", kind) if level == "township" else label_of("level", level)
+    table["kind"] = [label_of(f"{level}_kind", kind) if isinstance(kind, str) else label_of("level", level)
                      for kind, level in zip(table["kind"], table["level"])]
     table["village_class"] = table["village_class"].map(
         lambda code: label_of("village_class", code) if isinstance(code, str) else None)
@@ -79,13 +80,8 @@ def render_breadcrumbs(crumbs: list[tuple[str, dict[str, str]]]) -> None:
     with st.container(horizontal=True, gap="small", vertical_alignment="center"):
         for position, (label, query) in enumerate(crumbs):
             if position == len(crumbs) - 1:
-                st.markdown(f"**{_escape_markdown(label)}**")
+                st.markdown(f"**{md_escape(label)}**")
             else:
-                st.button(label, key=f"crumb_{position}", type="tertiary", on_click=_go_to, args=(query,))
+                st.button(md_escape(label), key=f"crumb_{position}", type="tertiary", on_click=_go_to, args=(query,))
                 st.markdown("›")
 
-
-def _escape_markdown(text: str) -> str:
-    # Area and household names come from the database: show them as text, never as markup.
-    special = "\\`*_{}[]()#+-.!|<>&~$"
-    return "".join("\\" + char if char in special else char for char in text)

@@ -9,6 +9,7 @@ import streamlit as st
 
 from components.labels import label_of, t
 from components.state import Keys
+from components.text import md_escape
 from components.url_params import FIRST_DAY
 from queries.areas import children
 
@@ -24,7 +25,7 @@ def render_area_picker(tree: pd.DataFrame, chain: list[str]) -> None:
     """One select box per level below the top area, following the current chain."""
     st.markdown(f"**{t('app.area')}**")
     top = tree.loc[chain[0]]
-    st.caption(f"{top['name']}（{label_of('level', top['level'])}）")
+    st.caption(f"{md_escape(top['name'])}（{label_of('level', top['level'])}）")
     for depth, parent_code in enumerate(chain):
         options = children(tree, parent_code)
         if options.empty:

@@ -44,7 +44,8 @@ area = Table(
     Column("village_class", String(16)),  # demonstration / key_support / overall
     Column("population", Integer),
     Column("household_count", Integer),
-    # added: township kind (乡/镇/街道) so labels never guess it from the name.
+    # added: township kind (street/town/township = 街道/镇/乡) or village kind (village/community =
+    # 村/社区), so labels never guess it from the name.
     Column("kind", String(16)),
 )
 

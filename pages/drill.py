@@ -11,6 +11,7 @@ from components.drill_tables import (CHILD_COLUMNS, HOUSEHOLD_COLUMNS, build_chi
                                      build_household_table, render_breadcrumbs, render_selectable_table)
 from components.labels import label_of, t
 from components.state import Keys
+from components.text import md_escape
 from components.view import View, current_view
 from queries.areas import ancestors, area_tree, children
 from queries.drill import figures_by_area, income_year
@@ -79,7 +80,7 @@ def show_household(view: View, tree) -> None:
         return
     row = record.iloc[0]
     render_breadcrumbs(_crumbs(view, tree, row["village_code"]) + [(row["head_name"], {})])
-    st.subheader(t("drill.household_heading", name=row["head_name"]))
+    st.subheader(t("drill.household_heading", name=md_escape(row["head_name"])))
     left, right = st.columns([2, 3])
     left.markdown(f"**{t('drill.household_facts')}**")
     left.table(build_household_facts(row), hide_index=True, hide_header=True, border="horizontal")

@@ -28,7 +28,7 @@ from sample_data.records import check_rows, followed_households, income_rows
 from sample_data.rule_breaks import RULE_BREAK_COUNTS, plant_rule_breaks
 from sample_data.support import assistance_rows, visit_rows
 
-GENERATOR_VERSION = "1.0"
+GENERATOR_VERSION = "1.1"
 BLOCK_HOUSEHOLDS = 50_000
 Progress = Callable[[float, str], None]
 __all__ = ["GENERATOR_VERSION", "RULE_BREAK_COUNTS", "generate"]
@@ -253,7 +253,8 @@ def _area_rows(geo: Geography, townships: list[Township], villages: list[Village
         lon, lat = point(geo.villages[v.index])
         rows.append({"code": v.code, "name": v.name, "level": "village", "parent_code": code_of[v.township],
                      "lon": lon, "lat": lat, "is_poverty_village": v.is_poverty, "village_class": v.village_class,
-                     "population": population[v.code], "household_count": v.households, "kind": None})
+                     "population": population[v.code], "household_count": v.households,
+                     "kind": "community" if v.is_community else "village"})
     return rows
 
 

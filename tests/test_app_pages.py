@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from components.labels import t
 from components.page_registry import PAGES
+from components.text import md_escape
 from queries.drill import figures_by_area
 from queries.scope import Scope
 
@@ -151,3 +152,39 @@ def test_database_without_tables_names_them(monkeypatch, tmp_path):
     monkeypatch.setenv("DASHBOARD_DB_URL", url)
     test = AppTest.from_file(APP, default_timeout=30).run()
     assert "household" in test.error[0].value and "python -m db init" in test.error[0].value
+
+
+@pytest.mark.engines
+def test_app_serves_every_engine(engine_db_url, monkeypatch):
+    monkeypatch.setenv("DASHBOARD_DB_URL", engine_db_url)
+    test = AppTest.from_file(APP, default_timeout=60)
+    test.query_params["asof"] = ASOF
+    test.run()
+    assert not test.exception and not test.error
+    figures = figures_by_area(engine_db_url, Scope(((COUNTY, "county"),)), COUNTY, "county", "county",
+                              pd.Timestamp(ASOF).date()).loc[COUNTY]
+    tiles = {m.label: m.value for m in test.metric}
+    assert tiles[t("drill.metric_open_cases")] == f"{int(figures['open_cases']):,}"
+    assert len(test.dataframe[0].value) >= 12
+
+
+def test_names_from_the_database_show_as_typed(app, sample_db_url, tmp_path, monkeypatch):
+    import shutil
+
+    from sqlalchemy import text
+
+    copy = tmp_path / "copy.db"
+    shutil.copy(sample_db_url.removeprefix("sqlite:///"), copy)
+    engine = create_engine(f"sqlite:///{copy}")
+    with engine.begin() as connection:
+        township = connection.execute(text("SELECT code FROM area WHERE level = 'township' LIMIT 1")).scalar()
+        connection.execute(text("UPDATE area SET name = :name WHERE code = :code"),
+                           {"name": "<img src=x onerror=alert(1)>**镇**", "code": township})
+    engine.dispose()
+    monkeypatch.setenv("DASHBOARD_DB_URL", f"sqlite:///{copy}")
+    test = AppTest.from_file(APP, default_timeout=60)
+    test.query_params["area"] = township
+    test.run()
+    assert not test.exception
+    crumb = [m.value for m in test.markdown if "onerror" in m.value][0]
+    assert crumb == "**" + md_escape("<img src=x onerror=alert(1)>**镇**") + "**"

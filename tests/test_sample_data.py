@@ -144,6 +144,9 @@ def test_area_counts_match_households(db):
     counts = q(db, "SELECT kind, COUNT(*) AS n FROM area WHERE level = 'township' GROUP BY kind")
     assert dict(counts.values)["street"] == 1 and counts.n.sum() == 14
     assert q(db, "SELECT COUNT(*) AS n FROM area WHERE is_poverty_village").n[0] >= 20
+    villages = q(db, "SELECT name, kind FROM area WHERE level = 'village'")
+    assert (villages["kind"] == villages["name"].str.endswith("社区").map({True: "community", False: "village"})).all()
+    assert set(villages["kind"]) == {"community", "village"}
 
 
 def test_same_seed_gives_identical_rows_and_another_seed_differs(db, tmp_path):

@@ -53,3 +53,22 @@ def test_household_profile_shows_no_raw_personal_data(open_page, sample_rows):
     masked_id = person["id_number"][:6] + "*" * 8 + person["id_number"][-4:]
     assert masked_id in text and opened.received_contains(masked_id)
     assert opened.errors == [] and opened.foreign_requests == []
+
+
+def test_clicking_a_township_row_drills_into_it(open_page, sample_rows):
+    areas, _households = sample_rows
+    townships = areas[areas["level"] == "township"].sort_values("code")
+    opened = open_page("/drill?asof=2026-11-20")
+    page = opened.page
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    box = grid.bounding_box()
+    row_px = 35  # components.drill_tables.ROW_PX: the header, then one row per township
+    # The grid is a canvas: click the selection box of the second row.
+    page.mouse.click(box["x"] + 15, box["y"] + row_px * 2 + row_px / 2)
+    second = townships.iloc[1]
+    page.wait_for_function(f"location.search.includes('area={second['code']}')")
+    wait_for_app(page)
+    assert page.locator(EXCEPTION).count() == 0
+    assert page.get_by_text(second["name"], exact=True).first.is_visible()
+    assert opened.errors == [] and opened.foreign_requests == []
+    page.screenshot(path="test-artifacts/screenshots/drill_into_township.png", full_page=True)
