@@ -30,20 +30,26 @@ class Case:
     run: Callable[[str, Scope, Target], object]
 
 
-def _uncached(function):
-    # Time the database, not Streamlit's cache: call the undecorated function.
-    return getattr(function, "__wrapped__", function)
+def _area_view(db: str, scope: Scope, code: str, level: str, child_level: str | None, asof: date) -> None:
+    """What the drill page queries for one area: the tree, its tiles and its children's table."""
+    areas.area_tree(db, scope)
+    drill.figures_by_area(db, scope, code, level, level, asof)
+    if child_level:
+        drill.figures_by_area(db, scope, code, level, child_level, asof)
 
 
+def _village_view(db: str, scope: Scope, t: Target, page: int) -> None:
+    _area_view(db, scope, t.village, "village", None, t.asof)
+    households.village_household_count(db, scope, t.village)
+    households.village_households(db, scope, t.village, t.asof, page)
+
+
+# One case per page view, as a user waits for it (Streamlit's cache is cleared before each run).
 CASES: tuple[Case, ...] = (
-    Case("drill", "area tree", lambda db, s, t: _uncached(areas.area_tree)(db, s)),
-    Case("drill", "county tiles", lambda db, s, t: _uncached(drill.figures_by_area)(db, s, t.county, "county", "county", t.asof)),
-    Case("drill", "townships table", lambda db, s, t: _uncached(drill.figures_by_area)(db, s, t.county, "county", "township", t.asof)),
-    Case("drill", "villages of a township", lambda db, s, t: _uncached(drill.figures_by_area)(db, s, t.township, "township", "village", t.asof)),
-    Case("drill", "village tiles", lambda db, s, t: _uncached(drill.figures_by_area)(db, s, t.village, "village", "village", t.asof)),
-    Case("drill", "household count", lambda db, s, t: _uncached(households.village_household_count)(db, s, t.village)),
-    Case("drill", "household list p.1", lambda db, s, t: _uncached(households.village_households)(db, s, t.village, t.asof, 1)),
-    Case("drill", "household list last p.", lambda db, s, t: _uncached(households.village_households)(db, s, t.village, t.asof, 10_000)),
-    Case("drill", "household profile", lambda db, s, t: (_uncached(households.household_record)(db, s, t.household),
-                                                         _uncached(households.household_cases)(db, s, t.household, t.asof))),
+    Case("drill", "county: tiles + townships", lambda db, s, t: _area_view(db, s, t.county, "county", "township", t.asof)),
+    Case("drill", "township: tiles + villages", lambda db, s, t: _area_view(db, s, t.township, "township", "village", t.asof)),
+    Case("drill", "village: tiles + households p.1", lambda db, s, t: _village_view(db, s, t, 1)),
+    Case("drill", "village: households last page", lambda db, s, t: _village_view(db, s, t, 10_000)),
+    Case("drill", "household profile", lambda db, s, t: (households.household_record(db, s, t.household),
+                                                         households.household_cases(db, s, t.household, t.asof))),
 )

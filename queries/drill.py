@@ -52,29 +52,25 @@ def _case_counts(db: str, where, asof: date) -> pd.DataFrame:
     return read(db, statement)
 
 
+def _count_by_village(db: str, label: str, joined, *conditions) -> pd.DataFrame:
+    """Rows of a join (always including household) counted per village."""
+    statement = (select(household.c.village_code, func.count().label(label))
+                 .select_from(joined).where(*conditions).group_by(household.c.village_code))
+    return read(db, statement)
+
+
 def _open_problem_counts(db: str, where, asof: date) -> pd.DataFrame:
     check = guarantee_check.c
-    statement = (
-        select(household.c.village_code, func.count().label("open_problems"))
-        .select_from(guarantee_check.join(household, household.c.id == check.household_id))
-        .where(where, not_(check.ok), check.checked_on <= asof,
-               or_(check.resolved_on.is_(None), check.resolved_on > asof))
-        .group_by(household.c.village_code)
-    )
-    return read(db, statement)
+    joined = guarantee_check.join(household, household.c.id == check.household_id)
+    return _count_by_village(db, "open_problems", joined, where, not_(check.ok), check.checked_on <= asof,
+                             or_(check.resolved_on.is_(None), check.resolved_on > asof))
 
 
-def _under_line_counts(db: str, where, year: int) -> pd.DataFrame:
+def _under_line_counts(db: str, where, year: int, line: float) -> pd.DataFrame:
+    # The line is bound as a value, so the (year, per_capita_net) index reads only the rows under it.
     income = household_income.c
-    statement = (
-        select(household.c.village_code, func.count().label("under_line"))
-        .select_from(household_income
-                     .join(monitoring_line, monitoring_line.c.year == income.year)
-                     .join(household, household.c.id == income.household_id))
-        .where(where, income.year == year, income.per_capita_net < monitoring_line.c.amount)
-        .group_by(household.c.village_code)
-    )
-    return read(db, statement)
+    joined = household_income.join(household, household.c.id == income.household_id)
+    return _count_by_village(db, "under_line", joined, where, income.year == year, income.per_capita_net < line)
 
 
 @cached
@@ -90,20 +86,28 @@ def income_year(db: str, asof: date) -> tuple[int | None, float | None]:
 
 
 @cached
-def figures_by_area(db: str, scope: Scope, area_code: str, area_level: str, group_level: str,
-                    asof: date) -> pd.DataFrame:
-    """Key figures under an area as of a date, one row per area at group_level (index: its code)."""
+def village_figures(db: str, scope: Scope, area_code: str, area_level: str, asof: date) -> pd.DataFrame:
+    """Key figures of every village under an area as of a date (index: village code)."""
     where = _in_area(household.c.village_code, area_code, area_level, scope)
-    year, _line = income_year(db, asof)
+    year, line = income_year(db, asof)
     parts = [_household_counts(db, where), _case_counts(db, where, asof),
              _open_problem_counts(db, where, asof)]
     if year is not None:
-        parts.append(_under_line_counts(db, where, year))
+        parts.append(_under_line_counts(db, where, year, line))
     per_village = pd.DataFrame(columns=["village_code"])
     for part in parts:
         per_village = per_village.merge(part, on="village_code", how="outer")
-    per_village["area_code"] = [child_key(code, group_level) for code in per_village["village_code"]]
-    numbers = per_village.drop(columns="village_code").groupby("area_code").sum(min_count=1)
-    figures = numbers.reindex(columns=list(FIGURE_COLUMNS)).fillna(0).astype("int64")
+    figures = per_village.set_index("village_code").reindex(columns=list(FIGURE_COLUMNS))
+    return figures.fillna(0).astype("int64")
+
+
+def figures_by_area(db: str, scope: Scope, area_code: str, area_level: str, group_level: str,
+                    asof: date) -> pd.DataFrame:
+    """Key figures under an area as of a date, one row per area at group_level (index: its code)."""
+    per_village = village_figures(db, scope, area_code, area_level, asof)
+    # Rolling up the cached village rows serves the tiles and the children table from one query set.
+    keys = [child_key(code, group_level) for code in per_village.index]
+    figures = per_village.groupby(keys).sum().reindex(columns=list(FIGURE_COLUMNS)).fillna(0).astype("int64")
+    figures.index.name = "area_code"
     figures["open_rate"] = (100 * figures["open_cases"] / figures["households"].where(figures["households"] > 0)).round(2)
     return figures

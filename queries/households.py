@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import func, or_, select
+from sqlalchemy import case, func, or_, select
 
 from db.schema import case_risk, household, monitoring_case
 from queries.areas import scope_filter
@@ -66,11 +66,14 @@ def household_record(db: str, scope: Scope, household_id: int) -> pd.DataFrame:
 
 @cached
 def household_cases(db: str, scope: Scope, household_id: int, asof: date) -> pd.DataFrame:
-    """A household's monitoring cases identified up to the as-of date, with their risk codes."""
+    """A household's cases identified by the as-of date, with risk codes; later eliminations hidden."""
     case_ = monitoring_case.c
+    known = case_.eliminated_on <= asof  # an elimination after the as-of date was not yet known
     statement = (
-        select(case_.id, case_.case_type, case_.identified_on, case_.eliminated_on,
-               case_.elimination_kind, case_risk.c.risk_code)
+        select(case_.id, case_.case_type, case_.identified_on,
+               case((known, case_.eliminated_on)).label("eliminated_on"),
+               case((known, case_.elimination_kind)).label("elimination_kind"),
+               case_risk.c.risk_code)
         .select_from(monitoring_case
                      .join(household, household.c.id == case_.household_id)
                      .outerjoin(case_risk, case_risk.c.case_id == case_.id))
@@ -79,10 +82,7 @@ def household_cases(db: str, scope: Scope, household_id: int, asof: date) -> pd.
         .order_by(case_.identified_on, case_risk.c.risk_code)
     )
     rows = read(db, statement)
-    # Future eliminations are not yet known on the as-of date.
-    later = rows["eliminated_on"].notna() & (pd.to_datetime(rows["eliminated_on"]).dt.date > asof)
-    rows.loc[later, ["eliminated_on", "elimination_kind"]] = None
-    risks = rows.groupby("id")["risk_code"].agg(lambda codes: [c for c in codes if c is not None])
+    risks = rows.groupby("id", sort=False)["risk_code"].agg(lambda codes: [c for c in codes if isinstance(c, str)])
     cases = rows.drop(columns="risk_code").drop_duplicates("id").set_index("id")
     cases["risk_codes"] = risks
     return cases.reset_index()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pandas as pd
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -16,6 +17,15 @@ SERVER_URLS = {
     "postgresql": "postgresql+psycopg://postgres@127.0.0.1:5432/test",
     "mariadb": "mysql+pymysql://root@127.0.0.1:3306/test",
 }
+
+
+def read_table(url: str, name: str) -> pd.DataFrame:
+    """A whole table as stored, read without the app's code: the reference tests compare against."""
+    engine = create_engine(url)
+    try:
+        return pd.read_sql_table(name, engine)
+    finally:
+        engine.dispose()
 
 
 def build_sample(url: str) -> str:

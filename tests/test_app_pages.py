@@ -14,6 +14,7 @@ from components.page_registry import PAGES
 from components.text import md_escape
 from queries.drill import figures_by_area
 from queries.scope import Scope
+from tests.conftest import read_table
 
 COUNTY = "429999000000"
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -31,14 +32,6 @@ def app(sample_db_url, monkeypatch):
         return test.run()
 
     return open_app
-
-
-def raw(url: str, table: str) -> pd.DataFrame:
-    engine = create_engine(url)
-    try:
-        return pd.read_sql_table(table, engine)
-    finally:
-        engine.dispose()
 
 
 def all_text(test: AppTest) -> str:
@@ -67,13 +60,13 @@ def test_county_view_shows_tiles_and_townships(app, sample_db_url):
     assert tiles[t("drill.metric_households")] == f"{int(figures['households']):,}"
     assert tiles[t("drill.metric_open_cases")] == f"{int(figures['open_cases']):,}"
     townships = test.dataframe[0].value
-    areas = raw(sample_db_url, "area")
+    areas = read_table(sample_db_url, "area")
     assert set(townships["code"]) == set(areas.loc[areas["level"] == "township", "code"])
     assert townships["households"].sum() == figures["households"]
 
 
 def test_township_lists_its_villages_and_breadcrumbs_lead_up(app, sample_db_url):
-    areas = raw(sample_db_url, "area")
+    areas = read_table(sample_db_url, "area")
     township = areas[areas["level"] == "township"].iloc[0]
     test = app(area=township["code"])
     assert not test.exception
@@ -87,7 +80,7 @@ def test_township_lists_its_villages_and_breadcrumbs_lead_up(app, sample_db_url)
 
 
 def test_village_lists_masked_households_with_links(app, sample_db_url):
-    households = raw(sample_db_url, "household")
+    households = read_table(sample_db_url, "household")
     village = households["village_code"].mode()[0]
     test = app(area=village)
     assert not test.exception
@@ -101,7 +94,7 @@ def test_village_lists_masked_households_with_links(app, sample_db_url):
 
 
 def test_household_profile_is_masked(app, sample_db_url):
-    person = raw(sample_db_url, "household").iloc[0]
+    person = read_table(sample_db_url, "household").iloc[0]
     test = app(household=str(person["id"]))
     assert not test.exception
     text = all_text(test)

@@ -2,48 +2,39 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 import pytest
-from sqlalchemy import create_engine
 
 from queries.areas import ancestors, area_tree, children, root_codes
 from queries.drill import figures_by_area, income_year
 from queries.households import household_cases, household_record, village_household_count, village_households
 from queries.masking import mask_id_number, mask_name, mask_phone
 from queries.scope import Scope, ScopeError
-from tests.conftest import SAMPLE_UNTIL
+from tests.conftest import SAMPLE_UNTIL, read_table
 
 COUNTY = "429999000000"
 ASOF = date(2025, 6, 30)
 COUNTY_SCOPE = Scope(roots=((COUNTY, "county"),))
 
 
-def raw_table(url: str, name: str) -> pd.DataFrame:
-    engine = create_engine(url)
-    try:
-        return pd.read_sql_table(name, engine)
-    finally:
-        engine.dispose()
-
-
 def expected_figures(url: str, group_level: str, asof: date) -> pd.DataFrame:
     """Figures per area computed from raw rows in pandas: the reference the SQL must match."""
     keep = {"township": 9, "village": 12, "county": 6}[group_level]
-    households = raw_table(url, "household")
+    households = read_table(url, "household")
     households["area"] = households["village_code"].str[:keep].str.ljust(12, "0")
     by_household = households.set_index("id")["area"]
-    cases = raw_table(url, "monitoring_case")
+    cases = read_table(url, "monitoring_case")
     cases = cases[pd.to_datetime(cases["identified_on"]) <= pd.Timestamp(asof)]
     eliminated = cases["eliminated_on"].notna() & (pd.to_datetime(cases["eliminated_on"]) <= pd.Timestamp(asof))
     cases = cases.assign(area=cases["household_id"].map(by_household), eliminated=eliminated)
-    checks = raw_table(url, "guarantee_check")
+    checks = read_table(url, "guarantee_check")
     open_problem = (~checks["ok"].astype(bool)) & (pd.to_datetime(checks["checked_on"]) <= pd.Timestamp(asof)) & (
         checks["resolved_on"].isna() | (pd.to_datetime(checks["resolved_on"]) > pd.Timestamp(asof)))
     checks = checks[open_problem].assign(area=lambda f: f["household_id"].map(by_household))
-    incomes = raw_table(url, "household_income")
-    line = raw_table(url, "monitoring_line").set_index("year")["amount"]
+    incomes = read_table(url, "household_income")
+    line = read_table(url, "monitoring_line").set_index("year")["amount"]
     year = int(max(y for y in line.index if y <= asof.year))
     under = incomes[(incomes["year"] == year) & (incomes["per_capita_net"] < line[year])]
     under = under.assign(area=under["household_id"].map(by_household))
@@ -127,7 +118,7 @@ def test_scope_limits_every_query(sample_db_url):
 def test_household_list_is_paginated_and_masked(sample_db_url):
     tree = area_tree(sample_db_url, COUNTY_SCOPE)
     village = tree[tree["level"] == "village"].index[0]
-    raw = raw_table(sample_db_url, "household")
+    raw = read_table(sample_db_url, "household")
     raw = raw[raw["village_code"] == village]
     total = village_household_count(sample_db_url, COUNTY_SCOPE, village)
     assert total == len(raw)
@@ -139,7 +130,7 @@ def test_household_list_is_paginated_and_masked(sample_db_url):
 
 
 def test_household_record_is_masked_unless_detail_allowed(sample_db_url):
-    raw = raw_table(sample_db_url, "household").set_index("id").loc[1]
+    raw = read_table(sample_db_url, "household").set_index("id").loc[1]
     masked = household_record(sample_db_url, COUNTY_SCOPE, 1).iloc[0]
     assert masked["head_name"] == mask_name(raw["head_name"]) != raw["head_name"]
     assert masked["id_number"] == mask_id_number(raw["id_number"]) != raw["id_number"]
@@ -149,11 +140,30 @@ def test_household_record_is_masked_unless_detail_allowed(sample_db_url):
 
 
 def test_household_cases_hide_eliminations_after_the_as_of_date(sample_db_url):
-    cases = raw_table(sample_db_url, "monitoring_case").dropna(subset=["eliminated_on"]).iloc[0]
-    just_before = pd.Timestamp(cases["eliminated_on"]).date() - pd.Timedelta(days=1)
-    rows = household_cases(sample_db_url, COUNTY_SCOPE, int(cases["household_id"]), just_before)
-    row = rows[rows["id"] == cases["id"]].iloc[0]
-    assert pd.isna(row["eliminated_on"]) and row["risk_codes"]
+    cases = read_table(sample_db_url, "monitoring_case").dropna(subset=["eliminated_on"]).iloc[0]
+    eliminated_on = pd.Timestamp(cases["eliminated_on"]).date()
+    before = household_cases(sample_db_url, COUNTY_SCOPE, int(cases["household_id"]), eliminated_on - timedelta(days=1))
+    on_the_day = household_cases(sample_db_url, COUNTY_SCOPE, int(cases["household_id"]), eliminated_on)
+    row_before = before[before["id"] == cases["id"]].iloc[0]
+    row_on = on_the_day[on_the_day["id"] == cases["id"]].iloc[0]
+    assert pd.isna(row_before["eliminated_on"]) and pd.isna(row_before["elimination_kind"]) and row_before["risk_codes"]
+    assert pd.Timestamp(row_on["eliminated_on"]).date() == eliminated_on
+    assert row_on["elimination_kind"] == cases["elimination_kind"]
+
+
+def test_household_with_only_open_cases(sample_db_url):
+    cases = read_table(sample_db_url, "monitoring_case")
+    open_only = cases.groupby("household_id")["eliminated_on"].apply(lambda days: days.isna().all())
+    household_id = int(open_only[open_only].index[0])
+    rows = household_cases(sample_db_url, COUNTY_SCOPE, household_id, SAMPLE_UNTIL)
+    assert len(rows) >= 1 and rows["eliminated_on"].isna().all() and rows["risk_codes"].map(len).min() >= 1
+
+
+def test_household_cases_before_identification_are_empty(sample_db_url):
+    first = read_table(sample_db_url, "monitoring_case").sort_values("identified_on").iloc[-1]
+    day_before = pd.Timestamp(first["identified_on"]).date() - timedelta(days=1)
+    rows = household_cases(sample_db_url, COUNTY_SCOPE, int(first["household_id"]), day_before)
+    assert first["id"] not in set(rows["id"])
 
 
 @pytest.mark.parametrize("name, masked", [("张三", "张*"), ("张小三", "张*三"), ("欧阳小明", "欧**明"), ("", "")])
