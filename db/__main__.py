@@ -6,7 +6,22 @@ import argparse
 import sys
 
 from db.engine import configured_url, make_engine, safe_url
+from sqlalchemy import inspect
+
 from db.schema import metadata
+
+
+def ensure_indexes(engine) -> int:
+    """Create the schema's indexes missing from tables that already existed (create_all skips them)."""
+    inspector = inspect(engine)
+    added = 0
+    for table in metadata.sorted_tables:
+        present = {index["name"] for index in inspector.get_indexes(table.name)}
+        for index in sorted(table.indexes, key=lambda index: index.name):
+            if index.name not in present:
+                index.create(engine)
+                added += 1
+    return added
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -24,7 +39,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.drop:
             metadata.drop_all(engine)
         metadata.create_all(engine)
-        print(f"schema ready: {safe_url(url)} ({len(metadata.tables)} tables)")
+        added = ensure_indexes(engine)
+        print(f"schema ready: {safe_url(url)} ({len(metadata.tables)} tables, {added} indexes added)")
     return 0
 
 

@@ -16,12 +16,14 @@ from queries.scope import Scope, ScopeError
 PAGE_SIZE = 50
 
 
-def _open_case_as_of(asof: date):
-    """Subquery: each household's case open on the as-of date (at most one at a time)."""
+def _open_case_as_of(village_code: str, asof: date):
+    """Subquery: the case each of the village's households has open on the as-of date (at most one)."""
     case_ = monitoring_case.c
     return (
         select(case_.household_id, func.max(case_.case_type).label("open_case_type"))
-        .where(case_.identified_on <= asof, or_(case_.eliminated_on.is_(None), case_.eliminated_on > asof))
+        .select_from(monitoring_case.join(household, household.c.id == case_.household_id))
+        .where(household.c.village_code == village_code, case_.identified_on <= asof,
+               or_(case_.eliminated_on.is_(None), case_.eliminated_on > asof))
         .group_by(case_.household_id)
         .subquery("open_case")
     )
@@ -43,7 +45,7 @@ def village_households(db: str, scope: Scope, village_code: str, asof: date, pag
     """One page of a village's households, open cases first, personal columns masked by scope."""
     if not scope.covers(village_code):
         raise ScopeError(village_code)
-    open_case = _open_case_as_of(asof)
+    open_case = _open_case_as_of(village_code, asof)
     h = household.c
     statement = (
         select(h.id, h.head_name, h.size, h.poverty_status, h.labor_capacity, h.relocated,
