@@ -16,6 +16,7 @@ from components.view import View
 from db.engine import configured_url, is_default_url
 from queries.areas import ancestors, area_tree
 from queries.dataset import dataset_facts, top_areas
+from queries.households import household_village
 from queries.scope import Scope
 
 REMEMBERED = ("area", "asof")  # kept when the user switches pages through the navigation
@@ -42,6 +43,8 @@ def _resolve_view(db: str, today: date) -> View:
     if area_code is not None and area_code not in tree.index:
         problems.append(t("params.unknown_area", value=area_code))
         area_code = None
+    if area_code is None and params.household is not None:
+        area_code = household_village(db, scope, params.household)  # a household link opens its village
     if area_code is None:
         area_code = roots["code"].iloc[0]
     if problems:

@@ -10,7 +10,6 @@ from datetime import date
 
 from sqlalchemy import func, select
 import streamlit as st
-from streamlit.logger import set_log_level
 
 from bench.cases import CASES, Target
 from db.engine import configured_url, safe_url
@@ -43,7 +42,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=5, help="warm runs per query (median reported)")
     parser.add_argument("--asof", type=date.fromisoformat, default=date.today())
     args = parser.parse_args(argv)
-    set_log_level("error")  # queries run outside a Streamlit server here: no runtime warnings
     db = args.db or configured_url()
     households = int(read(db, select(func.count()).select_from(household)).iat[0, 0])
     target = pick_target(db, args.asof)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import logging
 from typing import Any, Callable, TypeVar
 
 import pandas as pd
@@ -15,6 +16,11 @@ from db.engine import make_engine
 
 DATA_TTL_SECONDS = 300
 F = TypeVar("F", bound=Callable[..., Any])
+
+# Outside a Streamlit server (tests, bench, command line) queries are cached in memory on purpose;
+# Streamlit warns about that once per cached function, which only buries real output.
+logging.getLogger("streamlit.runtime.caching.cache_data_api").addFilter(
+    lambda record: "No runtime found" not in record.getMessage())
 
 
 @st.cache_resource(show_spinner=False)

@@ -88,3 +88,11 @@ def household_cases(db: str, scope: Scope, household_id: int, asof: date) -> pd.
     cases = rows.drop(columns="risk_code").drop_duplicates("id").set_index("id")
     cases["risk_codes"] = risks
     return cases.reset_index()
+
+
+@cached
+def household_village(db: str, scope: Scope, household_id: int) -> str | None:
+    """The village of a household inside the scope, or None when absent or outside it."""
+    h = household.c
+    frame = read(db, select(h.village_code).where(h.id == household_id, scope_filter(h.village_code, scope)))
+    return None if frame.empty else str(frame.iat[0, 0])

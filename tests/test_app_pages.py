@@ -97,6 +97,8 @@ def test_household_profile_is_masked(app, sample_db_url):
     person = read_table(sample_db_url, "household").iloc[0]
     test = app(household=str(person["id"]))
     assert not test.exception
+    village_picker = test.selectbox[-1]  # a household link alone opens its village in the sidebar
+    assert village_picker.value == person["village_code"]
     text = all_text(test)
     for secret in (person["head_name"], person["id_number"], person["phone"]):
         assert secret not in text
