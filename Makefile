@@ -3,12 +3,15 @@ PY      ?= python3
 VENV    := .venv
 BIN     := $(VENV)/bin
 PORT    ?= 8501
+# A specific address, never a wildcard: with 0.0.0.0 Streamlit asks an internet service for the
+# machine's external IP. Serve an intranet with `make run ADDRESS=<this server's intranet IP>`.
+ADDRESS ?= 127.0.0.1
 STAMP   := $(VENV)/.installed
 
 .PHONY: run test setup assets sample-db system-deps services bench clean
 
 run: setup sample-db
-	$(BIN)/streamlit run app.py --server.port $(PORT)
+	$(BIN)/streamlit run app.py --server.address $(ADDRESS) --server.port $(PORT)
 
 test: setup system-deps services
 	$(BIN)/python -m pytest
