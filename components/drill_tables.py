@@ -48,9 +48,14 @@ def build_household_table(rows: pd.DataFrame, link_query: Callable[[int], dict[s
     return table
 
 
+COUNT_COLUMNS = ("households", "exited", "open_cases", "new_cases_year", "eliminated", "open_problems",
+                 "under_line", "size")
+
+
 def _column_config(columns: tuple[str, ...]) -> dict:
     config = {name: st.column_config.Column(t(f"col.{name}")) for name in columns}
-    config["name"] = st.column_config.TextColumn(t("col.name"), pinned=True)
+    for name in COUNT_COLUMNS:
+        config[name] = st.column_config.NumberColumn(t(f"col.{name}"), format="localized")
     config["helper_name"] = st.column_config.TextColumn(t("col.helper"))
     config["open_rate"] = st.column_config.NumberColumn(t("col.open_rate"), format="%.2f")
     config["link"] = st.column_config.LinkColumn(t("col.link"), display_text=t("drill.open_link"))
