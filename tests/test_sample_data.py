@@ -21,12 +21,9 @@ from sample_data.dates import add_months
 from sample_data.generator import RULE_BREAK_COUNTS, generate
 from sample_data.geometry import build_geography
 from sample_data.records import monitoring_line
+from tests.conftest import SERVER_URLS, server_unreachable
 
 SEED, HOUSEHOLDS, UNTIL = 7, 3000, dt.date(2026, 11, 20)
-SERVER_URLS = {
-    "postgresql": "postgresql+psycopg://postgres@127.0.0.1:5432/test",
-    "mariadb": "mysql+pymysql://root@127.0.0.1:3306/test",
-}
 # Seed 000's matrix written out by hand: 扶贫办 stands for "扶贫办 (乡村振兴办)", "(乡村振兴办)" and
 # "乡村振兴办"; 民政局 (task 13) stays apart from 民政办.
 EXPECTED_MATRIX = {
@@ -308,7 +305,7 @@ def test_generates_into_database_servers(server, tmp_path):
             connection.execute(text("SELECT 1"))
     except Exception as error:  # noqa: BLE001 - any failure to connect means "not here"
         engine.dispose()
-        pytest.skip(f"{server} not reachable at {SERVER_URLS[server]}: {type(error).__name__}")
+        server_unreachable(f"{server} not reachable at {SERVER_URLS[server]}: {type(error).__name__}")
     try:
         # Shared with other tests: start from fresh tables and leave them in place afterwards.
         metadata.drop_all(engine)
