@@ -19,17 +19,17 @@ from queries.dataset import dataset_facts, top_areas
 from queries.households import household_village
 from queries.scope import Scope
 
-REMEMBERED = ("area", "asof")  # kept when the user switches pages through the navigation
-
-
-def _remember_params() -> None:
-    # st.navigation drops query parameters on a page switch; restore the area and date chosen.
-    for name in REMEMBERED:
-        key = f"remembered_{name}"
-        if name in st.query_params:
-            st.session_state[key] = st.query_params[name]
-        elif st.session_state.get(key):
+def _restore_remembered() -> None:
+    # st.navigation drops query parameters on a page switch; bring back the area and date chosen.
+    for name, key in (("area", Keys.REMEMBERED_AREA), ("asof", Keys.REMEMBERED_ASOF)):
+        if name not in st.query_params and st.session_state.get(key):
             st.query_params[name] = st.session_state[key]
+
+
+def _remember(view: View, today: date) -> None:
+    # Only validated values: a malformed link must not come back on every page switch.
+    st.session_state[Keys.REMEMBERED_AREA] = view.area_code
+    st.session_state[Keys.REMEMBERED_ASOF] = view.asof.isoformat() if view.asof != today else None
 
 
 def _resolve_view(db: str, today: date) -> View:
@@ -66,9 +66,10 @@ def main() -> None:
         render_database_problem(health, db)
         st.stop()
 
-    _remember_params()
+    _restore_remembered()
     today = date.today()
     view = _resolve_view(db, today)
+    _remember(view, today)
     st.session_state[Keys.VIEW] = view
     pages = [st.Page(spec.path, title=t(spec.label_key), url_path=spec.url_path, default=spec.default)
              for spec in PAGES]

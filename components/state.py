@@ -12,6 +12,8 @@ class Keys:
     ROLE = "role"
     AREA_PICKER = "area_picker_{level}"
     ASOF_PICKER = "asof_picker"
+    REMEMBERED_AREA = "remembered_area"  # the last valid area, restored after a page switch
+    REMEMBERED_ASOF = "remembered_asof"
     HOUSEHOLD_PAGE = "household_page_{village}"
 
 

@@ -183,3 +183,18 @@ def test_names_from_the_database_show_as_typed(app, sample_db_url, tmp_path, mon
     assert not test.exception
     crumb = [m.value for m in test.markdown if "onerror" in m.value][0]
     assert crumb == "**" + md_escape("<img src=x onerror=alert(1)>**镇**") + "**"
+
+
+def test_page_switch_keeps_the_valid_area_and_forgets_a_bad_one(app, sample_db_url):
+    areas = read_table(sample_db_url, "area")
+    township = areas[areas["level"] == "township"].iloc[0]["code"]
+    test = app(area=township)
+    del test.query_params["area"]  # what st.navigation does when the user switches pages
+    test.run()
+    assert set(test.dataframe[0].value["code"]) == set(areas.loc[areas["parent_code"] == township, "code"])
+
+    test = app(area="123")
+    assert test.warning
+    del test.query_params["area"]
+    test.run()
+    assert not test.warning and not test.exception
