@@ -40,7 +40,8 @@ def _area_view(db: str, scope: Scope, code: str, level: str, child_level: str | 
 
 def _village_view(db: str, scope: Scope, t: Target, page: int) -> None:
     _area_view(db, scope, t.village, "village", None, t.asof)
-    households.village_household_count(db, scope, t.village)
+    for list_filter in households.LIST_FILTERS:  # the filter buttons show every count
+        households.village_household_count(db, scope, t.village, t.asof, list_filter)
     households.village_households(db, scope, t.village, t.asof, page)
 
 

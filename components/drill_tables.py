@@ -90,3 +90,11 @@ def render_breadcrumbs(crumbs: list[tuple[str, dict[str, str]]]) -> None:
                 st.button(md_escape(label), key=f"crumb_{position}", type="tertiary", on_click=_go_to, args=(query,))
                 st.markdown("›")
 
+
+
+def render_list_filter(counts: dict[str, int], key: str) -> str:
+    """Everyone / monitored / exited, each with its count; returns the chosen filter."""
+    options = list(counts)
+    chosen = st.segmented_control(t("drill.list_filter"), options, default=options[0], key=key,
+                                  format_func=lambda name: f"{t(f'drill.filter_{name}')} {counts[name]:,}")
+    return chosen or options[0]  # clicking the chosen option again deselects it: fall back to all

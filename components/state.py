@@ -15,6 +15,7 @@ class Keys:
     REMEMBERED_AREA = "remembered_area"  # the last valid area, restored after a page switch
     REMEMBERED_ASOF = "remembered_asof"
     HOUSEHOLD_PAGE = "household_page_{village}"
+    HOUSEHOLD_FILTER = "household_filter_{village}"
 
 
 def init_state() -> None:

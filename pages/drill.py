@@ -8,14 +8,15 @@ import streamlit as st
 
 from components.area_panels import build_case_table, build_household_facts, render_area_tiles
 from components.drill_tables import (CHILD_COLUMNS, HOUSEHOLD_COLUMNS, build_children_table,
-                                     build_household_table, render_breadcrumbs, render_selectable_table)
+                                     build_household_table, render_breadcrumbs, render_list_filter,
+                                     render_selectable_table)
 from components.labels import label_of, t
 from components.state import Keys
 from components.text import md_escape
 from components.view import View, current_view
 from queries.areas import ancestors, area_tree, children
 from queries.drill import figures_by_area, income_year
-from queries.households import (PAGE_SIZE, household_cases, household_record, village_household_count,
+from queries.households import (LIST_FILTERS, PAGE_SIZE, household_cases, household_record, village_household_count,
                                 village_households)
 
 def _crumbs(view: View, tree, code: str) -> list[tuple[str, dict[str, str]]]:
@@ -54,20 +55,26 @@ def show_area(view: View, tree) -> None:
 
 
 def show_households(view: View) -> None:
-    """The village's households, one page at a time, names masked on the server."""
+    """The village's households, filtered and one page at a time, names masked on the server."""
     st.subheader(t("drill.households_heading"))
-    total = village_household_count(view.db, view.scope, view.area_code)
-    if total == 0:
+    counts = {name: village_household_count(view.db, view.scope, view.area_code, view.asof, name)
+              for name in LIST_FILTERS}
+    if counts["all"] == 0:
         st.info(t("drill.no_households"))
         return
+    list_filter = render_list_filter(counts, key=Keys.HOUSEHOLD_FILTER.format(village=view.area_code))
+    total = counts[list_filter]
+    if total == 0:
+        st.info(t("drill.no_households_filtered"))
+        return
     pages = math.ceil(total / PAGE_SIZE)
-    page = st.number_input(t("drill.page_number"), 1, pages, 1, key=Keys.HOUSEHOLD_PAGE.format(village=view.area_code),
-                           width=180)
-    rows = village_households(view.db, view.scope, view.area_code, view.asof, int(page))
+    page_key = Keys.HOUSEHOLD_PAGE.format(village=f"{view.area_code}_{list_filter}")
+    page = int(st.number_input(t("drill.page_number"), 1, pages, 1, key=page_key, width=180))
+    rows = village_households(view.db, view.scope, view.area_code, view.asof, page, list_filter)
     table = build_household_table(rows, lambda household_id: view.link(household=household_id))
-    table_key = f"households_{view.area_code}_{page}"
+    table_key = f"households_{view.area_code}_{list_filter}_{page}"
     picked = render_selectable_table(table, HOUSEHOLD_COLUMNS, key=table_key)
-    st.caption(t("drill.page_of", page=int(page), pages=pages, total=f"{total:,}") + " · " + t("drill.households_caption"))
+    st.caption(t("drill.page_of", page=page, pages=pages, total=f"{total:,}") + " · " + t("drill.households_caption"))
     if picked is not None:
         _drill_to(view.link(household=int(table.at[picked, "id"])), table_key)
 

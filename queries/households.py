@@ -29,29 +29,44 @@ def _open_case_as_of(village_code: str, asof: date):
     )
 
 
-@cached
-def village_household_count(db: str, scope: Scope, village_code: str) -> int:
-    """How many households a village has (for pagination)."""
+# Filters of a village's household list: everyone, households with a case open on the date, exited ones.
+LIST_FILTERS = ("all", "monitored", "exited")
+
+
+def _village_list(scope: Scope, village_code: str, asof: date, list_filter: str):
+    """The FROM clause, conditions and open-case subquery shared by the list and its count."""
     if not scope.covers(village_code):
         raise ScopeError(village_code)
-    statement = select(func.count()).select_from(household).where(
-        household.c.village_code == village_code, scope_filter(household.c.village_code, scope))
-    return int(read(db, statement).iat[0, 0])
+    if list_filter not in LIST_FILTERS:
+        raise ValueError(f"unknown household list filter: {list_filter}")
+    open_case = _open_case_as_of(village_code, asof)
+    h = household.c
+    conditions = [h.village_code == village_code, scope_filter(h.village_code, scope)]
+    if list_filter == "monitored":
+        conditions.append(open_case.c.open_case_type.isnot(None))
+    elif list_filter == "exited":
+        conditions.append(h.poverty_status == "exited")
+    joined = household.outerjoin(open_case, open_case.c.household_id == h.id)
+    return joined, conditions, open_case
+
+
+@cached
+def village_household_count(db: str, scope: Scope, village_code: str, asof: date, list_filter: str = "all") -> int:
+    """How many of a village's households pass the list filter (for pagination)."""
+    joined, conditions, _open_case = _village_list(scope, village_code, asof, list_filter)
+    return int(read(db, select(func.count()).select_from(joined).where(*conditions)).iat[0, 0])
 
 
 @cached
 def village_households(db: str, scope: Scope, village_code: str, asof: date, page: int,
-                       page_size: int = PAGE_SIZE) -> pd.DataFrame:
+                       list_filter: str = "all", page_size: int = PAGE_SIZE) -> pd.DataFrame:
     """One page of a village's households, open cases first, personal columns masked by scope."""
-    if not scope.covers(village_code):
-        raise ScopeError(village_code)
-    open_case = _open_case_as_of(village_code, asof)
+    joined, conditions, open_case = _village_list(scope, village_code, asof, list_filter)
     h = household.c
     statement = (
         select(h.id, h.head_name, h.size, h.poverty_status, h.labor_capacity, h.relocated,
                open_case.c.open_case_type, h.helper_name)
-        .select_from(household.outerjoin(open_case, open_case.c.household_id == h.id))
-        .where(h.village_code == village_code, scope_filter(h.village_code, scope))
+        .select_from(joined).where(*conditions)
         .order_by(open_case.c.open_case_type.is_(None), h.id)
         .limit(page_size).offset(max(page - 1, 0) * page_size)
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from datetime import date
+from typing import Iterator
 
 import pandas as pd
 import pytest
@@ -13,7 +14,6 @@ from sqlalchemy.engine import make_url
 SAMPLE_HOUSEHOLDS = 2000
 SAMPLE_SEED = 7
 SAMPLE_UNTIL = date(2026, 11, 20)
-TEST_DATABASE = "dashboard_test"  # kept apart from `test`, which other suites drop and rebuild
 SERVER_URLS = {
     "postgresql": "postgresql+psycopg://postgres@127.0.0.1:5432/test",
     "mariadb": "mysql+pymysql://root@127.0.0.1:3306/test",
@@ -50,23 +50,44 @@ def build_sample(url: str) -> str:
     return url
 
 
-def _server_database_url(engine_name: str) -> str:
-    """A URL for the dedicated test database on a local server, created if missing, or skip."""
-    admin_url = SERVER_URLS[engine_name]
-    try:
-        admin = create_engine(admin_url, connect_args={"connect_timeout": 3}, isolation_level="AUTOCOMMIT")
+def _admin_engine(engine_name: str):
+    return create_engine(SERVER_URLS[engine_name], connect_args={"connect_timeout": 3}, isolation_level="AUTOCOMMIT")
+
+
+def _quoted(engine_name: str, name: str) -> str:
+    return f'"{name}"' if engine_name == "postgresql" else f"`{name}`"
+
+
+@pytest.fixture(scope="session")
+def server_database() -> Iterator:
+    """Make fresh databases on the local servers for this test session; all dropped at its end."""
+    made: list[tuple[str, str, str]] = []
+
+    def create(engine_name: str, purpose: str) -> str:
+        name = f"dashboard_{purpose}_{os.getpid()}"  # never shared with another run on the servers
+        try:
+            admin = _admin_engine(engine_name)
+            with admin.connect() as connection:
+                connection.execute(text(f"DROP DATABASE IF EXISTS {_quoted(engine_name, name)}"))
+                suffix = "" if engine_name == "postgresql" else " CHARACTER SET utf8mb4"
+                connection.execute(text(f"CREATE DATABASE {_quoted(engine_name, name)}{suffix}"))
+            admin.dispose()
+        except Exception as error:
+            server_unreachable(f"{engine_name} not reachable at {SERVER_URLS[engine_name]}: "
+                               f"{str(error).splitlines()[0]}")
+        url = make_url(SERVER_URLS[engine_name]).set(database=name).render_as_string(hide_password=False)
+        made.append((engine_name, name, url))
+        return url
+
+    yield create
+    from queries.gateway import engine_for
+
+    for engine_name, name, url in made:
+        engine_for(url).dispose()  # PostgreSQL refuses to drop a database with open connections
+        admin = _admin_engine(engine_name)
         with admin.connect() as connection:
-            if engine_name == "postgresql":
-                exists = connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"),
-                                            {"name": TEST_DATABASE}).first()
-                if not exists:
-                    connection.execute(text(f'CREATE DATABASE "{TEST_DATABASE}"'))
-            else:
-                connection.execute(text(f"CREATE DATABASE IF NOT EXISTS `{TEST_DATABASE}` CHARACTER SET utf8mb4"))
+            connection.execute(text(f"DROP DATABASE IF EXISTS {_quoted(engine_name, name)}"))
         admin.dispose()
-    except Exception as error:
-        server_unreachable(f"{engine_name} not reachable at {admin_url}: {str(error).splitlines()[0]}")
-    return make_url(admin_url).set(database=TEST_DATABASE).render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session")
@@ -76,8 +97,8 @@ def sample_db_url(tmp_path_factory) -> str:
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql", "mariadb"])
-def engine_db_url(request, sample_db_url) -> str:
+def engine_db_url(request, sample_db_url, server_database) -> str:
     """The same sample county on each engine that is reachable."""
     if request.param == "sqlite":
         return sample_db_url
-    return build_sample(_server_database_url(request.param))
+    return build_sample(server_database(request.param, "sample"))

@@ -198,3 +198,17 @@ def test_page_switch_keeps_the_valid_area_and_forgets_a_bad_one(app, sample_db_u
     del test.query_params["area"]
     test.run()
     assert not test.warning and not test.exception
+
+
+def test_village_list_filters_to_monitored_households(app, sample_db_url):
+    cases = read_table(sample_db_url, "monitoring_case")
+    households = read_table(sample_db_url, "household").set_index("id")
+    open_ids = set(cases.loc[cases["eliminated_on"].isna(), "household_id"])
+    village = households.loc[list(open_ids), "village_code"].mode()[0]
+    monitored = [i for i in open_ids if households.at[i, "village_code"] == village]
+    test = app(area=village)
+    test.button_group[0].set_value("monitored").run()
+    assert not test.exception
+    listed = test.dataframe[0].value
+    assert sorted(listed["id"]) == sorted(monitored)
+    assert (listed["case_status"] != t("monitoring.none")).all()

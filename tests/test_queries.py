@@ -120,13 +120,32 @@ def test_household_list_is_paginated_and_masked(sample_db_url):
     village = tree[tree["level"] == "village"].index[0]
     raw = read_table(sample_db_url, "household")
     raw = raw[raw["village_code"] == village]
-    total = village_household_count(sample_db_url, COUNTY_SCOPE, village)
+    total = village_household_count(sample_db_url, COUNTY_SCOPE, village, SAMPLE_UNTIL)
     assert total == len(raw)
     first = village_households(sample_db_url, COUNTY_SCOPE, village, SAMPLE_UNTIL, 1, page_size=20)
     second = village_households(sample_db_url, COUNTY_SCOPE, village, SAMPLE_UNTIL, 2, page_size=20)
     assert len(first) == min(20, total) and not set(first["id"]) & set(second["id"])
     assert not set(first["head_name"]) & set(raw["head_name"])
     assert all("*" in name for name in first["head_name"])
+
+
+def test_household_list_filters_count_what_they_list(sample_db_url):
+    households = read_table(sample_db_url, "household")
+    cases = read_table(sample_db_url, "monitoring_case")
+    open_ids = set(cases.loc[cases["eliminated_on"].isna() | (pd.to_datetime(cases["eliminated_on"])
+                                                                > pd.Timestamp(SAMPLE_UNTIL)), "household_id"])
+    village = households[households["id"].isin(open_ids)]["village_code"].mode()[0]
+    in_village = households[households["village_code"] == village]
+    expected = {"all": len(in_village), "monitored": int(in_village["id"].isin(open_ids).sum()),
+                "exited": int((in_village["poverty_status"] == "exited").sum())}
+    for list_filter, count in expected.items():
+        assert village_household_count(sample_db_url, COUNTY_SCOPE, village, SAMPLE_UNTIL, list_filter) == count
+        listed = village_households(sample_db_url, COUNTY_SCOPE, village, SAMPLE_UNTIL, 1, list_filter, page_size=500)
+        assert len(listed) == count
+    monitored = village_households(sample_db_url, COUNTY_SCOPE, village, SAMPLE_UNTIL, 1, "monitored")
+    assert monitored["open_case_type"].notna().all() and expected["monitored"] > 0
+    with pytest.raises(ValueError):
+        village_households(sample_db_url, COUNTY_SCOPE, village, SAMPLE_UNTIL, 1, "1 OR 1=1")
 
 
 def test_household_record_is_masked_unless_detail_allowed(sample_db_url):
