@@ -40,8 +40,7 @@ def _area_view(db: str, scope: Scope, code: str, level: str, child_level: str | 
 
 def _village_view(db: str, scope: Scope, t: Target, page: int) -> None:
     _area_view(db, scope, t.village, "village", None, t.asof)
-    for list_filter in households.LIST_FILTERS:  # the filter buttons show every count
-        households.village_household_count(db, scope, t.village, t.asof, list_filter)
+    households.village_list_counts(db, scope, t.village, t.asof)
     households.village_households(db, scope, t.village, t.asof, page)
 
 

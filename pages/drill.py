@@ -16,7 +16,7 @@ from components.text import md_escape
 from components.view import View, current_view
 from queries.areas import ancestors, area_tree, children
 from queries.drill import figures_by_area, income_year
-from queries.households import (LIST_FILTERS, PAGE_SIZE, household_cases, household_record, village_household_count,
+from queries.households import (PAGE_SIZE, household_cases, household_record, village_list_counts,
                                 village_households)
 
 def _crumbs(view: View, tree, code: str) -> list[tuple[str, dict[str, str]]]:
@@ -57,8 +57,7 @@ def show_area(view: View, tree) -> None:
 def show_households(view: View) -> None:
     """The village's households, filtered and one page at a time, names masked on the server."""
     st.subheader(t("drill.households_heading"))
-    counts = {name: village_household_count(view.db, view.scope, view.area_code, view.asof, name)
-              for name in LIST_FILTERS}
+    counts = village_list_counts(view.db, view.scope, view.area_code, view.asof)
     if counts["all"] == 0:
         st.info(t("drill.no_households"))
         return
