@@ -8,6 +8,7 @@ from datetime import date
 import streamlit as st
 
 from components.state import Keys
+from components.url_params import permalink
 from queries.scope import Scope
 
 
@@ -27,8 +28,6 @@ class View:
 
     def link(self, **overrides: object) -> dict[str, str]:
         """Query parameters for a permalink to this view with some values changed."""
-        from components.url_params import permalink
-
         values: dict[str, object] = {"area": self.area_code, "asof": self.asof if self.asof != date.today() else None,
                                      "screen": self.screen}
         values.update(overrides)

@@ -22,9 +22,9 @@ BROAD_LEVELS = frozenset({"province", "city", "county"})
 
 def _in_area(column, code: str, level: str, scope: Scope):
     """Rows under the area; refused when the area lies outside the viewer's scope."""
-    if not scope.covers(code):
+    if not scope.covers(code, level):
         raise ScopeError(code)
-    # The area lies under a scope root, so every row under the area is inside the scope too.
+    # The area lies at or under a scope root, so every row under the area is inside the scope too.
     if level in BROAD_LEVELS:
         # A prefix test no index can serve: every engine then drives from the fact table and looks
         # households up by key (1M households, county view: cases 311 -> 116 ms).

@@ -24,9 +24,11 @@ class Scope:
         """Code ranges (inclusive) covering every area under the roots."""
         return [code_range(code, level) for code, level in self.roots]
 
-    def covers(self, code: str) -> bool:
-        """True when the area code lies under one of the roots."""
-        return any(low <= code <= high for low, high in self.ranges())
+    def covers(self, code: str, level: str | None = None) -> bool:
+        """True when the area lies under one of the roots (at the root's level or below, if given)."""
+        return any(code_range(root, root_level)[0] <= code <= code_range(root, root_level)[1]
+                   and (level is None or PREFIX_LENGTH[level] >= PREFIX_LENGTH[root_level])
+                   for root, root_level in self.roots)
 
 
 def code_range(code: str, level: str) -> tuple[str, str]:

@@ -110,6 +110,7 @@ def test_scope_limits_every_query(sample_db_url):
         figures_by_area(sample_db_url, township_scope, second, "township", "village", SAMPLE_UNTIL)
     with pytest.raises(ScopeError):
         figures_by_area(sample_db_url, township_scope, COUNTY, "county", "township", SAMPLE_UNTIL)
+    assert township_scope.covers(first, "township") and not township_scope.covers(first, "county")
     empty = Scope(roots=())
     assert area_tree(sample_db_url, empty).empty
     assert household_record(sample_db_url, empty, 1).empty
