@@ -11,13 +11,14 @@ from components.labels import t
 from components.page_registry import PAGES
 from components.sidebar import render_area_picker, render_asof_picker
 from components.state import Keys, init_state
-from components.url_params import parse_params
+from components.url_params import asof_param, parse_params
 from components.view import View
 from db.engine import configured_url, is_default_url
 from queries.areas import ancestors, area_tree
 from queries.dataset import dataset_facts, top_areas
 from queries.households import household_village
 from queries.scope import Scope
+
 
 def _restore_remembered() -> None:
     # st.navigation drops query parameters on a page switch; bring back the area and date chosen.
@@ -29,7 +30,7 @@ def _restore_remembered() -> None:
 def _remember(view: View, today: date) -> None:
     # Only validated values: a malformed link must not come back on every page switch.
     st.session_state[Keys.REMEMBERED_AREA] = view.area_code
-    st.session_state[Keys.REMEMBERED_ASOF] = view.asof.isoformat() if view.asof != today else None
+    st.session_state[Keys.REMEMBERED_ASOF] = asof_param(view.asof, today)
 
 
 def _resolve_view(db: str, today: date) -> View:

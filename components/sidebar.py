@@ -10,7 +10,7 @@ import streamlit as st
 from components.labels import label_of, t
 from components.state import Keys
 from components.text import md_escape
-from components.url_params import FIRST_DAY
+from components.url_params import FIRST_DAY, asof_param
 from queries.areas import children
 
 
@@ -44,11 +44,13 @@ def render_area_picker(tree: pd.DataFrame, chain: list[str]) -> None:
 
 
 def _set_asof() -> None:
-    chosen = st.session_state[Keys.ASOF_PICKER]
-    if chosen is None or chosen == date.today():
+    value = asof_param(st.session_state[Keys.ASOF_PICKER], date.today())
+    # Update the remembered date too: otherwise an omitted asof (today) would be "restored" to the old one.
+    st.session_state[Keys.REMEMBERED_ASOF] = value
+    if value is None:
         st.query_params.pop("asof", None)
     else:
-        st.query_params["asof"] = chosen.isoformat()
+        st.query_params["asof"] = value
 
 
 def render_asof_picker(asof: date, today: date) -> None:

@@ -69,6 +69,11 @@ def _shorten(value: str, limit: int = 40) -> str:
     return value if len(value) <= limit else value[:limit] + "…"
 
 
+def asof_param(asof: date | None, today: date) -> str | None:
+    """The URL value of an "as of" date: omitted for today, so a bookmark follows the calendar."""
+    return None if asof is None or asof == today else asof.isoformat()
+
+
 def permalink(params: Mapping[str, object]) -> dict[str, str]:
     """Query parameters for a link, dropping empty values and formatting dates."""
     result = {}

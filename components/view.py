@@ -8,7 +8,7 @@ from datetime import date
 import streamlit as st
 
 from components.state import Keys
-from components.url_params import permalink
+from components.url_params import asof_param, permalink
 from queries.scope import Scope
 
 
@@ -28,7 +28,7 @@ class View:
 
     def link(self, **overrides: object) -> dict[str, str]:
         """Query parameters for a permalink to this view with some values changed."""
-        values: dict[str, object] = {"area": self.area_code, "asof": self.asof if self.asof != date.today() else None,
+        values: dict[str, object] = {"area": self.area_code, "asof": asof_param(self.asof, date.today()),
                                      "screen": self.screen}
         values.update(overrides)
         return permalink(values)

@@ -72,3 +72,22 @@ def test_clicking_a_township_row_drills_into_it(open_page, sample_rows):
     assert page.get_by_text(second["name"], exact=True).first.is_visible()
     assert opened.errors == [] and opened.foreign_requests == []
     page.screenshot(path="test-artifacts/screenshots/drill_into_township.png", full_page=True)
+
+
+def test_picking_today_after_a_past_date_returns_to_today(open_page):
+    from datetime import date
+
+    opened = open_page("/drill?asof=2025-06-30")
+    page = opened.page
+    segments = page.locator('[data-testid="stDateInput"] [role="spinbutton"]')  # year, month, day
+    today = date.today()
+    for segment, text in zip(segments.all(), (f"{today.year}", f"{today.month:02d}", f"{today.day:02d}")):
+        segment.click()
+        page.keyboard.type(text)
+    page.locator("h1").first.click()  # the date commits when the field loses focus
+    page.wait_for_function("!location.search.includes('asof=')")
+    wait_for_app(page)
+    page.wait_for_timeout(1500)  # a wrongly restored date would come back on the next run
+    assert "asof=" not in page.url
+    assert [s.inner_text() for s in segments.all()] == [f"{today.year}", f"{today.month:02d}", f"{today.day:02d}"]
+    assert opened.errors == [] and page.locator(EXCEPTION).count() == 0
