@@ -13,7 +13,6 @@ from sqlalchemy.engine import make_url
 from components.labels import label_of, t
 from db.engine import Health, check_database, safe_url
 
-
 _STAGE = re.compile(r"^(?P<name>.*?)(?: (?P<counter>\d+/\d+))?$")
 
 
@@ -38,6 +37,7 @@ def ensure_sample_database(url: str, households: int = 20_000) -> None:
     with _build_lock():
         if path.exists():
             return
+        # Imported here: only a first start needs the generator (and shapely behind it).
         from db.engine import make_engine
         from db.schema import metadata
         from sample_data.generator import generate
@@ -47,6 +47,7 @@ def ensure_sample_database(url: str, households: int = 20_000) -> None:
         partial = path.with_name(path.name + ".building")
         partial.unlink(missing_ok=True)
         engine = make_engine(f"sqlite:///{partial}")
+
         def show(share: float, stage: str) -> None:
             bar.progress(min(max(share, 0.0), 1.0), text=t("app.building_stage", stage=stage_label(stage)))
 

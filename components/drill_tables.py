@@ -33,7 +33,7 @@ def build_children_table(children: pd.DataFrame, figures: pd.DataFrame,
     table["village_class"] = table["village_class"].map(
         lambda code: label_of("village_class", code) if isinstance(code, str) else None)
     table["link"] = [_relative_link(link_query(code)) for code in table["code"]]
-    return table.reset_index(drop=True)
+    return table
 
 
 def build_household_table(rows: pd.DataFrame, link_query: Callable[[int], dict[str, str]]) -> pd.DataFrame:
@@ -89,7 +89,6 @@ def render_breadcrumbs(crumbs: list[tuple[str, dict[str, str]]]) -> None:
             else:
                 st.button(md_escape(label), key=f"crumb_{position}", type="tertiary", on_click=_go_to, args=(query,))
                 st.markdown("›")
-
 
 
 def render_list_filter(counts: dict[str, int], key: str) -> str:

@@ -29,11 +29,6 @@ def area_tree(db: str, scope: Scope) -> pd.DataFrame:
     return frame.set_index("code", drop=False)
 
 
-def root_codes(tree: pd.DataFrame) -> list[str]:
-    """Areas whose parent is outside the tree: the tops of what the viewer sees."""
-    return [code for code, parent in zip(tree["code"], tree["parent_code"]) if parent not in tree.index]
-
-
 def ancestors(tree: pd.DataFrame, code: str) -> list[str]:
     """The chain of codes from the top of the tree down to code (inclusive)."""
     if code not in tree.index:
