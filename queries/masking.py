@@ -14,22 +14,23 @@ def mask_name(name: str | None) -> str:
     return name[0] + "*" * (len(name) - 2) + name[-1]
 
 
+def _keep_ends(value: str | None, head: int, tail: int) -> str:
+    # Too short to keep both ends without revealing everything: star it all.
+    if not value:
+        return ""
+    if len(value) <= head + tail:
+        return "*" * len(value)
+    return value[:head] + "*" * (len(value) - head - tail) + value[-tail:]
+
+
 def mask_id_number(id_number: str | None) -> str:
     """Keep the first 6 (region) and last 4 characters of an ID number."""
-    if not id_number:
-        return ""
-    if len(id_number) <= 10:
-        return "*" * len(id_number)
-    return id_number[:6] + "*" * (len(id_number) - 10) + id_number[-4:]
+    return _keep_ends(id_number, 6, 4)
 
 
 def mask_phone(phone: str | None) -> str:
     """138****1234: keep the first 3 and last 4 digits."""
-    if not phone:
-        return ""
-    if len(phone) <= 7:
-        return "*" * len(phone)
-    return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
+    return _keep_ends(phone, 3, 4)
 
 
 _MASKERS = {"head_name": mask_name, "id_number": mask_id_number, "phone": mask_phone}

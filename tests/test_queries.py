@@ -195,3 +195,5 @@ def test_mask_name(name, masked):
 def test_mask_id_and_phone():
     assert mask_id_number("42999919800101123X") == "429999********123X"
     assert mask_phone("13812341234") == "138****1234"
+    assert mask_id_number("1234567890") == "**********" and mask_phone("1234567") == "*******"
+    assert mask_id_number(None) == "" and mask_phone("") == ""
