@@ -12,9 +12,18 @@ DEFAULT_LOCALE = "zh_CN"
 
 @lru_cache(maxsize=4)
 def _catalogue(locale: str) -> dict[str, str]:
-    with open(CATALOGUE_DIR / f"labels_{locale}.toml", "rb") as handle:
-        nested = tomllib.load(handle)
-    return {f"{section}.{key}": value for section, entries in nested.items() for key, value in entries.items()}
+    # One file per feature (core, tasks, trends, ...) so features add labels without touching
+    # each other's files; a section defined twice is a mistake that must not pass silently.
+    labels: dict[str, str] = {}
+    owner: dict[str, str] = {}
+    for path in sorted((CATALOGUE_DIR / f"labels_{locale}").glob("*.toml")):
+        with open(path, "rb") as handle:
+            nested = tomllib.load(handle)
+        for section, entries in nested.items():
+            if owner.setdefault(section, path.name) != path.name:
+                raise ValueError(f"label section [{section}] is in both {owner[section]} and {path.name}")
+            labels.update({f"{section}.{key}": value for key, value in entries.items()})
+    return labels
 
 
 def t(key: str, locale: str = DEFAULT_LOCALE, **values: object) -> str:
