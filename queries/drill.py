@@ -20,7 +20,7 @@ FIGURE_COLUMNS = ("households", "exited", "open_cases", "new_cases_year", "elimi
 BROAD_LEVELS = frozenset({"province", "city", "county"})
 
 
-def _in_area(column, code: str, level: str, scope: Scope):
+def in_area(column, code: str, level: str, scope: Scope):
     """Rows under the area; refused when the area lies outside the viewer's scope."""
     if not scope.covers(code, level):
         raise ScopeError(code)
@@ -98,7 +98,7 @@ def income_year(db: str, asof: date) -> tuple[int | None, float | None]:
 @cached
 def village_figures(db: str, scope: Scope, area_code: str, area_level: str, asof: date) -> pd.DataFrame:
     """Key figures of every village under an area as of a date (index: village code)."""
-    where = _in_area(household.c.village_code, area_code, area_level, scope)
+    where = in_area(household.c.village_code, area_code, area_level, scope)
     year, line = income_year(db, asof)
     parts = [_household_counts(db, where), _case_counts(db, where, asof),
              _open_problem_counts(db, where, asof)]

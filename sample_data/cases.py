@@ -177,3 +177,8 @@ def _mark_neglected(cases: list[Case], until: dt.date, rng: random.Random) -> No
             case.no_measure = True
         if age >= 90 and rng.random() < 0.06:
             case.visits_stop = until - dt.timedelta(days=rng.randint(61, 150))
+    # A small block may draw none: keep one, so every early-warning rule has something to show.
+    # The most recent old-enough case: too young for rule_breaks.py to pick it for elimination.
+    old_enough = [c for c in cases if c.eliminated is None and (until - c.identified).days >= 45]
+    if old_enough and not any(c.no_measure for c in cases):
+        max(old_enough, key=lambda c: c.identified).no_measure = True

@@ -28,7 +28,7 @@ from sample_data.records import check_rows, followed_households, income_rows
 from sample_data.rule_breaks import RULE_BREAK_COUNTS, plant_rule_breaks
 from sample_data.support import assistance_rows, visit_rows
 
-GENERATOR_VERSION = "1.1"
+GENERATOR_VERSION = "1.2"
 BLOCK_HOUSEHOLDS = 50_000
 Progress = Callable[[float, str], None]
 __all__ = ["GENERATOR_VERSION", "RULE_BREAK_COUNTS", "generate"]

@@ -1,0 +1,179 @@
+"""Early warnings over an area, selected in SQL with the thresholds of rules/warnings.py.
+
+One statement per rule; each yields the firing households only, so cost grows with warnings, not
+with households. tests/test_warning_queries.py holds every rule to rules.warnings on every household.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pandas as pd
+from sqlalchemy import and_, exists, false, func, literal, or_, select
+
+from db.schema import (assistance, guarantee_check, household, household_income, monitoring_case,
+                       monitoring_line, visit)
+from queries.drill import in_area, income_year
+from queries.gateway import cached, read
+from queries.masking import mask_frame
+from queries.scope import Scope, child_key
+from rules import warnings as rule
+
+LIST_LIMIT = 300  # rows per rule in a list; the counts are always complete
+ROW_COLUMNS = ("household_id", "village_code", "head_name", "rule", "since", "values")
+
+h, case_, income = household.c, monitoring_case.c, household_income.c
+
+
+def _open_on(asof: date):
+    return and_(case_.identified_on <= asof, or_(case_.eliminated_on.is_(None), case_.eliminated_on > asof))
+
+
+def _income_below_line(where, asof: date, year: int | None, line: float | None):
+    if year is None:
+        return None
+    before, before_line = household_income.alias("before"), monitoring_line.alias("before_line")
+    any_open = exists().where(case_.household_id == h.id, _open_on(asof))
+    return (select(h.id.label("household_id"), h.village_code, h.head_name, income.year,
+                   income.per_capita_net.label("income"), literal(line).label("line"),
+                   before.c.per_capita_net.label("before"), any_open.label("monitored"))
+            .select_from(household_income.join(household, h.id == income.household_id)
+                         .join(before, and_(before.c.household_id == income.household_id,
+                                            before.c.year == income.year - 1))
+                         .join(before_line, before_line.c.year == before.c.year))
+            .where(where, income.year == year, income.per_capita_net < line,
+                   before.c.per_capita_net >= before_line.c.amount))
+
+
+def _spending_spike(where, asof: date, year: int | None, line: float | None):
+    if year is None:
+        return None
+    before = household_income.alias("before")
+    total = income.per_capita_net * h.size
+    return (select(h.id.label("household_id"), h.village_code, h.head_name, income.year,
+                   income.rigid_expenditure.label("rigid"), before.c.rigid_expenditure.label("before"),
+                   total.label("income"))
+            .select_from(household_income.join(household, h.id == income.household_id)
+                         .join(before, and_(before.c.household_id == income.household_id,
+                                            before.c.year == income.year - 1)))
+            .where(where, income.year == year, income.rigid_expenditure >= rule.SPIKE_SHARE * total,
+                   income.rigid_expenditure >= rule.SPIKE_GROWTH * before.c.rigid_expenditure))
+
+
+def _new_guarantee_problem(where, asof: date, year: int | None, line: float | None):
+    check = guarantee_check.c
+    return (select(h.id.label("household_id"), h.village_code, h.head_name, check.item, check.issue,
+                   check.checked_on.label("checked"))
+            .select_from(guarantee_check.join(household, h.id == check.household_id))
+            .where(where, check.ok == false(), check.checked_on <= asof,
+                   check.checked_on > asof - timedelta(days=rule.NEW_PROBLEM_DAYS),
+                   or_(check.resolved_on.is_(None), check.resolved_on > asof)))
+
+
+def _open_without_measure(where, asof: date, year: int | None, line: float | None):
+    measure = assistance.c
+    serving = exists().where(measure.household_id == case_.household_id, measure.started_on <= asof,
+                             measure.started_on >= case_.identified_on)
+    return (select(h.id.label("household_id"), h.village_code, h.head_name,
+                   case_.identified_on.label("identified"))
+            .select_from(monitoring_case.join(household, h.id == case_.household_id))
+            .where(where, _open_on(asof), case_.identified_on <= asof - timedelta(days=rule.NO_MEASURE_DAYS),
+                   ~serving))
+
+
+def _no_recent_visit(where, asof: date, year: int | None, line: float | None):
+    since = asof - timedelta(days=rule.VISIT_DAYS)
+    recent = exists().where(visit.c.household_id == case_.household_id, visit.c.visited_on > since,
+                            visit.c.visited_on <= asof)
+    last = (select(func.max(visit.c.visited_on)).where(visit.c.household_id == case_.household_id,
+                                                       visit.c.visited_on <= asof).scalar_subquery())
+    return (select(h.id.label("household_id"), h.village_code, h.head_name,
+                   case_.identified_on.label("identified"), last.label("last"),
+                   func.coalesce(last, case_.identified_on).label("recent"))
+            .select_from(monitoring_case.join(household, h.id == case_.household_id))
+            .where(where, _open_on(asof), case_.identified_on <= since, ~recent))
+
+
+_STATEMENTS = {"income_below_line": _income_below_line, "new_guarantee_problem": _new_guarantee_problem,
+               "spending_spike": _spending_spike, "open_without_measure": _open_without_measure,
+               "no_recent_visit": _no_recent_visit}  # in rules.WARNING_RULES order
+# The column a capped list keeps the newest of (the "since" date follows from it).
+_NEWEST_BY = {"income_below_line": "household_id", "spending_spike": "household_id",
+              "new_guarantee_problem": "checked", "open_without_measure": "identified",
+              "no_recent_visit": "recent"}
+
+
+def _since(rule_code: str, row: pd.Series, asof: date) -> date:
+    """The day the warning started to apply, for sorting the newest first."""
+    if rule_code in ("income_below_line", "spending_spike"):
+        return min(date(int(row["year"]), 12, 31), asof)
+    if rule_code == "new_guarantee_problem":
+        return row["checked"]
+    if rule_code == "open_without_measure":
+        return row["identified"] + timedelta(days=rule.NO_MEASURE_DAYS)
+    start = row["last"] if isinstance(row["last"], date) else row["identified"]
+    return start + timedelta(days=rule.VISIT_DAYS)
+
+
+def _values(rule_code: str, row: pd.Series, asof: date) -> dict:
+    """The evidence values, named as rules.warnings names them."""
+    if rule_code == "income_below_line":
+        return {"year": int(row["year"]), "income": float(row["income"]), "line": float(row["line"]),
+                "before": float(row["before"]), "monitored": bool(row["monitored"])}
+    if rule_code == "spending_spike":
+        return {"year": int(row["year"]), "rigid": float(row["rigid"]), "before": float(row["before"]),
+                "income": float(row["income"])}
+    if rule_code == "new_guarantee_problem":
+        return {"item": row["item"], "issue": row["issue"] or "", "checked": row["checked"]}
+    if rule_code == "open_without_measure":
+        return {"identified": row["identified"], "days": (asof - row["identified"]).days}
+    last = row["last"] if isinstance(row["last"], date) else None
+    return {"last": last, "days": (asof - last).days if last else None}
+
+
+@cached
+def area_warnings(db: str, scope: Scope, area_code: str, area_level: str, asof: date,
+                  rules: tuple[str, ...] = rule.WARNING_RULES, limit: int = LIST_LIMIT) -> pd.DataFrame:
+    """Warnings firing under an area on the as-of date, newest first per rule, names masked."""
+    where = in_area(h.village_code, area_code, area_level, scope)
+    year, line = income_year(db, asof)
+    frames = []
+    for rule_code in rules:
+        statement = _STATEMENTS[rule_code](where, asof, year, line)
+        if statement is None:
+            continue
+        newest = statement.selected_columns[_NEWEST_BY[rule_code]].desc()
+        rows = read(db, statement.order_by(newest, h.id).limit(limit))
+        if rows.empty:
+            continue
+        rows["rule"] = rule_code
+        rows["since"] = rows.apply(lambda row: _since(rule_code, row, asof), axis=1)
+        rows["values"] = rows.apply(lambda row: _values(rule_code, row, asof), axis=1)
+        frames.append(rows[list(ROW_COLUMNS)])
+    if not frames:
+        return pd.DataFrame(columns=list(ROW_COLUMNS))
+    found = pd.concat(frames, ignore_index=True).sort_values(["since", "household_id"], ascending=[False, True])
+    return mask_frame(found.reset_index(drop=True), scope.personal_detail)
+
+
+@cached
+def warning_counts(db: str, scope: Scope, area_code: str, area_level: str, group_level: str,
+                   asof: date) -> pd.DataFrame:
+    """How many warnings of each rule fire under an area, one row per area at group_level."""
+    where = in_area(h.village_code, area_code, area_level, scope)
+    year, line = income_year(db, asof)
+    per_village = pd.DataFrame(columns=["village_code"])
+    for rule_code, build in _STATEMENTS.items():
+        statement = build(where, asof, year, line)
+        if statement is None:
+            continue
+        inner = statement.subquery()
+        grouped = read(db, select(inner.c.village_code, func.count().label(rule_code))
+                       .group_by(inner.c.village_code))
+        per_village = per_village.merge(grouped, on="village_code", how="outer")
+    per_village = per_village.reindex(columns=["village_code", *rule.WARNING_RULES]).fillna(0)
+    keys = [child_key(code, group_level) for code in per_village["village_code"]]
+    counts = per_village.drop(columns="village_code").groupby(keys).sum().astype("int64")
+    counts["total"] = counts.sum(axis=1)
+    counts.index.name = "area_code"
+    return counts
