@@ -20,7 +20,7 @@ from queries.scope import Scope, child_key
 from rules import warnings as rule
 
 LIST_LIMIT = 300  # rows per rule in a list; the counts are always complete
-ROW_COLUMNS = ("household_id", "village_code", "head_name", "rule", "since", "values")
+ROW_COLUMNS = ("household_id", "village_code", "head_name", "rule", "since", "evidence", "values")
 
 h, case_, income = household.c, monitoring_case.c, household_income.c
 
@@ -148,6 +148,7 @@ def area_warnings(db: str, scope: Scope, area_code: str, area_level: str, asof: 
             continue
         rows["rule"] = rule_code
         rows["since"] = rows.apply(lambda row: _since(rule_code, row, asof), axis=1)
+        rows["evidence"] = rule.WARNING_EVIDENCE[rule_code]
         rows["values"] = rows.apply(lambda row: _values(rule_code, row, asof), axis=1)
         frames.append(rows[list(ROW_COLUMNS)])
     if not frames:

@@ -15,6 +15,10 @@ NO_MEASURE_DAYS = 30  # a case open this long must have a measure (measures star
 VISIT_DAYS = 60  # an open case is visited at least every 60 days
 WARNING_RULES = ("income_below_line", "new_guarantee_problem", "spending_spike", "open_without_measure",
                  "no_recent_visit")
+# The evidence sentence of each rule (a key under [rules_evidence] in the label catalogue).
+WARNING_EVIDENCE = {"income_below_line": "income_fell", "new_guarantee_problem": "new_problem",
+                    "spending_spike": "spending_spike", "open_without_measure": "open_without_measure",
+                    "no_recent_visit": "no_recent_visit"}
 
 
 def household_warnings(facts: HouseholdFacts, asof: date, year: int | None) -> list[Check]:
@@ -34,7 +38,7 @@ def _income_below_line(facts: HouseholdFacts, asof: date, year: int | None) -> C
         return None
     if income.per_capita_net >= income.line or before.per_capita_net < before.line:
         return None
-    return Check("income_below_line", True, "income_fell",
+    return Check("income_below_line", True, WARNING_EVIDENCE["income_below_line"],
                  {"year": income.year, "income": income.per_capita_net, "line": income.line,
                   "before": before.per_capita_net, "monitored": facts.open_case(asof) is not None})
 
@@ -45,7 +49,7 @@ def _spending_spike(facts: HouseholdFacts, year: int | None) -> Check | None:
         return None
     total = income.household_net(facts.size)
     if income.rigid_expenditure >= SPIKE_SHARE * total and income.rigid_expenditure >= SPIKE_GROWTH * before.rigid_expenditure:
-        return Check("spending_spike", True, "spending_spike",
+        return Check("spending_spike", True, WARNING_EVIDENCE["spending_spike"],
                      {"year": income.year, "rigid": income.rigid_expenditure, "before": before.rigid_expenditure,
                       "income": total})
     return None
@@ -53,7 +57,7 @@ def _spending_spike(facts: HouseholdFacts, year: int | None) -> Check | None:
 
 def _new_problems(facts: HouseholdFacts, asof: date) -> list[Check]:
     since = asof - timedelta(days=NEW_PROBLEM_DAYS)
-    return [Check("new_guarantee_problem", True, "new_problem",
+    return [Check("new_guarantee_problem", True, WARNING_EVIDENCE["new_guarantee_problem"],
                   {"item": check.item, "issue": check.issue or "", "checked": check.checked_on})
             for check in facts.checks if check.open_on(asof) and check.checked_on > since]
 
@@ -63,7 +67,7 @@ def _open_without_measure(facts: HouseholdFacts, case, asof: date) -> Check | No
         return None
     if any(measure.targets(case.identified_on, asof) for measure in facts.measures):
         return None
-    return Check("open_without_measure", True, "open_without_measure",
+    return Check("open_without_measure", True, WARNING_EVIDENCE["open_without_measure"],
                  {"identified": case.identified_on, "days": (asof - case.identified_on).days})
 
 
@@ -75,5 +79,5 @@ def _no_recent_visit(facts: HouseholdFacts, case, asof: date) -> Check | None:
     if any(day > since for day in seen):
         return None
     last = max(seen) if seen else None
-    return Check("no_recent_visit", True, "no_recent_visit",
+    return Check("no_recent_visit", True, WARNING_EVIDENCE["no_recent_visit"],
                  {"last": last, "days": (asof - last).days if last else None})

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
@@ -70,15 +71,16 @@ def _health_ok(base_url: str) -> bool:
         return False
 
 
-@pytest.fixture(scope="session")
-def app_server(sample_db_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The app under `streamlit run` on a free local port; yields its base URL."""
+@contextmanager
+def running_app(db_url: str, log_dir: Path, extra_env: dict[str, str] | None = None) -> Iterator[str]:
+    """Serve app.py on db_url under `streamlit run` on a free local port; yields its base URL."""
     if not (REPO_ROOT / "app.py").is_file():
         pytest.skip("app.py does not exist yet")
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
-    log_path = tmp_path_factory.mktemp("browser-server") / "streamlit.log"
-    env = {**os.environ, "DASHBOARD_DB_URL": sample_db_url, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    log_path = log_dir / "streamlit.log"
+    env = {**os.environ, "DASHBOARD_DB_URL": db_url, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+           **(extra_env or {})}
     command = [str(REPO_ROOT / ".venv" / "bin" / "streamlit"), "run", "app.py", "--server.port", str(port),
                "--server.address", "127.0.0.1", "--server.headless", "true"]
     if not Path(command[0]).exists():  # a venv elsewhere: use the interpreter running the tests
@@ -99,6 +101,13 @@ def app_server(sample_db_url: str, tmp_path_factory: pytest.TempPathFactory) -> 
         log_text = log_path.read_text(errors="replace")
         if re.search(r"Traceback|Uncaught app exception", log_text):
             print(f"\n--- streamlit server log ({log_path}) ---\n{log_text}")
+
+
+@pytest.fixture(scope="session")
+def app_server(sample_db_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app on the sample county; a test module may override this fixture to serve another database."""
+    with running_app(sample_db_url, tmp_path_factory.mktemp("browser-server")) as base_url:
+        yield base_url
 
 
 def _stop(server: subprocess.Popen) -> None:

@@ -1,0 +1,105 @@
+"""The early-warning list and the compliance findings, reusable by any page (drill, risk, cockpit).
+
+build_* shape query results (no Streamlit); render_* draw them. Names arrive masked from the server.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+from urllib.parse import urlencode
+
+import pandas as pd
+import streamlit as st
+
+from components.labels import label_of, t
+from components.rule_text import evidence_text
+
+LinkFor = Callable[[int], dict[str, str]]
+WARNING_COLUMNS = ("rule", "village", "head_name", "since", "detail", "link")
+FINDING_COLUMNS = ("rule", "village", "head_name", "case_type", "identified_on", "eliminated_on", "detail", "link")
+
+
+def _household_link(query: dict[str, str]) -> str:
+    # The profile lives on the drill page; relative, so it also works under a server base path.
+    return "drill?" + urlencode(query)
+
+
+def _village_names(codes: pd.Series, names: pd.Series) -> list[str]:
+    return [str(names.get(code, code)) for code in codes]
+
+
+def build_warning_table(warnings: pd.DataFrame, area_names: pd.Series, link_for: LinkFor) -> pd.DataFrame:
+    """One row per warning: rule, village, masked head, since when, evidence sentence, profile link."""
+    table = pd.DataFrame({
+        "rule": [label_of("warning_rule", code) for code in warnings["rule"]],
+        "village": _village_names(warnings["village_code"], area_names),
+        "head_name": warnings["head_name"].tolist(),
+        "since": warnings["since"].tolist(),
+        "detail": [evidence_text(key, values) for key, values in zip(warnings["evidence"], warnings["values"])],
+        "link": [_household_link(link_for(int(i))) for i in warnings["household_id"]],
+    })
+    table["rule_code"] = warnings["rule"].tolist()
+    return table
+
+
+def build_finding_table(findings: pd.DataFrame, area_names: pd.Series, link_for: LinkFor) -> pd.DataFrame:
+    """One row per broken rule: rule, village, masked head, case dates, evidence, profile link."""
+    table = pd.DataFrame({
+        "rule": [label_of("compliance_rule", code) for code in findings["rule"]],
+        "village": _village_names(findings["village_code"], area_names),
+        "head_name": findings["head_name"].tolist(),
+        "case_type": [label_of("case_type", code) for code in findings["case_type"]],
+        "identified_on": findings["identified_on"].tolist(),
+        "eliminated_on": findings["eliminated_on"].tolist(),
+        "detail": [evidence_text(code, values) for code, values in zip(findings["rule"], findings["values"])],
+        "link": [_household_link(link_for(int(i))) for i in findings["household_id"]],
+    })
+    table["rule_code"] = findings["rule"].tolist()
+    return table
+
+
+def _config() -> dict:
+    names = {"rule": "pcol.rule", "village": "pcol.village", "head_name": "col.head_name", "since": "pcol.since",
+             "detail": "pcol.detail", "case_type": "col.case_type", "identified_on": "pcol.identified_on",
+             "eliminated_on": "pcol.eliminated_on"}
+    config = {column: st.column_config.TextColumn(t(key)) for column, key in names.items()}
+    for column in ("since", "identified_on", "eliminated_on"):
+        config[column] = st.column_config.DateColumn(t(names[column]), format="YYYY-MM-DD")
+    config["detail"] = st.column_config.TextColumn(t("pcol.detail"), width="large")
+    config["link"] = st.column_config.LinkColumn(t("col.link"), display_text=t("drill.open_link"))
+    return config
+
+
+def _rule_counts(codes: list[str], counts: dict[str, int], section: str, key: str) -> list[str]:
+    """Pills with each rule's count; returns the rules picked (all when none is picked)."""
+    picked = st.pills(t("warning_list.rule_filter"), codes, selection_mode="multi", key=key,
+                      format_func=lambda code: f"{label_of(section, code)} {counts.get(code, 0):,}")
+    return picked or codes
+
+
+def render_warning_list(table: pd.DataFrame, counts: dict[str, int], rule_codes: tuple[str, ...],
+                        limit: int, key: str) -> None:
+    """The warning list with a per-rule filter (counts are complete; rows capped per rule)."""
+    st.caption(t("warning_list.caption"))
+    picked = _rule_counts(list(rule_codes), counts, "warning_rule", key=f"{key}_rules")
+    shown = table[table["rule_code"].isin(picked)]
+    if shown.empty:
+        st.info(t("warning_list.none"))
+        return
+    st.dataframe(shown, column_order=WARNING_COLUMNS, column_config=_config(), hide_index=True, width="stretch",
+                 key=f"{key}_table")
+    if any(counts.get(code, 0) > limit for code in picked):
+        st.caption(t("warning_list.capped", limit=limit))
+
+
+def render_findings(table: pd.DataFrame, rule_codes: tuple[str, ...], key: str) -> None:
+    """Compliance findings: one metric per rule, then the list linked to households."""
+    st.caption(t("compliance.caption"))
+    columns = st.columns(len(rule_codes))
+    for column, code in zip(columns, rule_codes):
+        column.metric(label_of("compliance_rule", code), f"{int((table['rule_code'] == code).sum()):,}", border=True)
+    if table.empty:
+        st.success(t("compliance.none"))
+        return
+    st.dataframe(table, column_order=FINDING_COLUMNS, column_config=_config(), hide_index=True, width="stretch",
+                 key=f"{key}_table")

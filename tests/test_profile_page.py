@@ -1,0 +1,105 @@
+"""The household profile, the warning list and the compliance findings as the drill page shows them."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from components.labels import label_of, t
+from queries.dataset import dataset_facts
+from queries.scope import Scope
+from queries.warnings import warning_counts
+from sample_data.rule_breaks import RULE_BREAK_COUNTS
+from tests.conftest import read_table
+from tests.test_app_pages import APP, ASOF, COUNTY, all_text
+
+AS_OF = date.fromisoformat(ASOF)
+
+
+@pytest.fixture
+def app(sample_db_url, monkeypatch):
+    monkeypatch.setenv("DASHBOARD_DB_URL", sample_db_url)
+
+    def open_app(**params: str) -> AppTest:
+        test = AppTest.from_file(APP, default_timeout=60)
+        for name, value in {"asof": ASOF, **params}.items():
+            test.query_params[name] = value
+        return test.run()
+
+    return open_app
+
+
+@pytest.fixture(scope="module")
+def cases(sample_db_url):
+    frame = read_table(sample_db_url, "monitoring_case")
+    for column in ("identified_on", "eliminated_on"):
+        frame[column] = pd.to_datetime(frame[column]).dt.date
+    return frame.merge(read_table(sample_db_url, "household"), left_on="household_id", right_on="id",
+                       suffixes=("", "_household"))
+
+
+def criteria_table(test: AppTest) -> pd.DataFrame:
+    return next(table.value for table in test.table if t("pcol.criterion") in table.value.columns)
+
+
+def test_recent_case_is_not_yet_eligible_and_says_why(app, cases):
+    recent = cases[cases.eliminated_on.isna() & (cases.identified_on > AS_OF - timedelta(days=150))
+                   & (cases.labor_capacity != "none")].iloc[0]
+    test = app(household=str(recent.household_id))
+    assert not test.exception
+    table = criteria_table(test).set_index(t("pcol.criterion"))
+    assert len(table) == 7
+    stability = table.loc[t("criterion.stable_six_months")]
+    assert stability[t("pcol.met")] == t("profile.not_met")
+    assert str(recent.identified_on) in stability[t("pcol.evidence")]
+    unmet = (table[t("pcol.met")] == t("profile.not_met")).sum()
+    assert t("profile.not_eligible", count=unmet) in all_text(test)
+    text = all_text(test)
+    assert t("profile.status_open", case_type=label_of("case_type", recent.case_type),
+             since=recent.identified_on) in text
+
+
+def test_household_without_labour_is_told_to_stay_monitored(app, cases):
+    kept = cases[cases.eliminated_on.isna() & (cases.labor_capacity == "none")].iloc[0]
+    test = app(household=str(kept.household_id))
+    table = criteria_table(test).set_index(t("pcol.criterion"))
+    assert table.loc[t("criterion.has_labor"), t("pcol.met")] == t("profile.not_met")
+    assert t("profile.eligible") not in all_text(test)
+
+
+def test_household_that_broke_a_rule_shows_the_finding(app, sample_db_url, cases):
+    documented = json.loads(dataset_facts(sample_db_url)["rule_breaks"])
+    case_id = documented["short_stability"][0]
+    broken = cases.set_index("id").loc[case_id]
+    test = app(household=str(broken.household_id))
+    assert not test.exception
+    assert label_of("compliance_rule", "short_stability") in "\n".join(e.value for e in test.error)
+
+
+def test_county_shows_warning_and_compliance_counts(app, sample_db_url):
+    test = app()
+    assert not test.exception
+    counts = warning_counts(sample_db_url, Scope(((COUNTY, "county"),)), COUNTY, "county", "county", AS_OF)
+    labels = [tab.label for tab in test.tabs]
+    assert f"{t('warning_list.heading')} {int(counts['total'].sum()):,}" in labels
+    assert f"{t('compliance.heading')} {sum(RULE_BREAK_COUNTS.values())}" in labels
+    metrics = {m.label: m.value for m in test.metric}
+    for rule, expected in RULE_BREAK_COUNTS.items():
+        assert metrics[label_of("compliance_rule", rule)] == str(expected)
+    warnings = next(frame.value for frame in test.dataframe if "detail" in frame.value.columns
+                    and "since" in frame.value.columns)
+    assert len(warnings) == int(counts["total"].sum())
+    assert warnings["link"].str.startswith("drill?").all() and warnings["link"].str.contains("household=").all()
+
+
+def test_a_township_sees_only_its_own_findings(app, sample_db_url, cases):
+    documented = {i for ids in json.loads(dataset_facts(sample_db_url)["rule_breaks"]).values() for i in ids}
+    township = cases.set_index("id").loc[sorted(documented)[0], "village_code"][:9] + "000"
+    mine = cases[cases.id.isin(documented) & cases.village_code.str.startswith(township[:9])]
+    test = app(area=township)
+    labels = [tab.label for tab in test.tabs]
+    assert f"{t('compliance.heading')} {len(mine)}" in labels
