@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Callable
 
-from queries import areas, drill, households
+from queries import areas, compliance, drill, households, profile, warnings
 from queries.scope import Scope
 
 
@@ -44,12 +44,28 @@ def _village_view(db: str, scope: Scope, t: Target, page: int) -> None:
     households.village_households(db, scope, t.village, t.asof, page)
 
 
+def _checks_view(db: str, scope: Scope, code: str, level: str, asof: date) -> None:
+    """The drill page's warning and compliance tabs for one area."""
+    warnings.warning_counts(db, scope, code, level, level, asof)
+    warnings.area_warnings(db, scope, code, level, asof)
+    compliance.elimination_candidates(db, scope, code, level, asof)
+
+
+def _profile_view(db: str, scope: Scope, t: Target) -> None:
+    households.household_record(db, scope, t.household)
+    for read in (households.household_cases, profile.household_incomes, profile.household_checks,
+                 profile.household_measures, profile.household_visits):
+        read(db, scope, t.household, t.asof)
+
+
 # One case per page view, as a user waits for it (Streamlit's cache is cleared before each run).
 CASES: tuple[Case, ...] = (
     Case("drill", "county: tiles + townships", lambda db, s, t: _area_view(db, s, t.county, "county", "township", t.asof)),
     Case("drill", "township: tiles + villages", lambda db, s, t: _area_view(db, s, t.township, "township", "village", t.asof)),
     Case("drill", "village: tiles + households p.1", lambda db, s, t: _village_view(db, s, t, 1)),
     Case("drill", "village: households last page", lambda db, s, t: _village_view(db, s, t, 10_000)),
-    Case("drill", "household profile", lambda db, s, t: (households.household_record(db, s, t.household),
-                                                         households.household_cases(db, s, t.household, t.asof))),
+    Case("drill", "household profile", lambda db, s, t: _profile_view(db, s, t)),
+    Case("drill", "county: warnings + compliance", lambda db, s, t: _checks_view(db, s, t.county, "county", t.asof)),
+    Case("drill", "township: warnings + compliance", lambda db, s, t: _checks_view(db, s, t.township, "township", t.asof)),
+    Case("drill", "village: warnings + compliance", lambda db, s, t: _checks_view(db, s, t.village, "village", t.asof)),
 )

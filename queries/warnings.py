@@ -1,7 +1,7 @@
 """Early warnings over an area, selected in SQL with the thresholds of rules/warnings.py.
 
-One statement per rule; each yields the firing households only, so cost grows with warnings, not
-with households. tests/test_warning_queries.py holds every rule to rules.warnings on every household.
+One statement per rule, read once per area and date for both the counts and the capped list; each
+yields the firing households only. tests/test_warning_queries.py holds every rule to rules.warnings on every household.
 """
 
 from __future__ import annotations
@@ -132,24 +132,34 @@ def _values(rule_code: str, row: pd.Series, asof: date) -> dict:
 
 
 @cached
+def _firing(db: str, scope: Scope, area_code: str, area_level: str, asof: date) -> dict[str, pd.DataFrame]:
+    """Every firing row of every rule under an area, read once for both the counts and the list."""
+    where = in_area(h.village_code, area_code, area_level, scope)
+    year, line = income_year(db, asof)
+    found = {}
+    for rule_code, build in _STATEMENTS.items():
+        statement = build(where, asof, year, line)
+        if statement is not None:
+            found[rule_code] = read(db, statement)
+    return found
+
+
+@cached
 def area_warnings(db: str, scope: Scope, area_code: str, area_level: str, asof: date,
                   rules: tuple[str, ...] = rule.WARNING_RULES, limit: int = LIST_LIMIT) -> pd.DataFrame:
     """Warnings firing under an area on the as-of date, newest first per rule, names masked."""
-    where = in_area(h.village_code, area_code, area_level, scope)
-    year, line = income_year(db, asof)
+    firing = _firing(db, scope, area_code, area_level, asof)
     frames = []
     for rule_code in rules:
-        statement = _STATEMENTS[rule_code](where, asof, year, line)
-        if statement is None:
+        rows = firing.get(rule_code)
+        if rows is None or rows.empty:
             continue
-        newest = statement.selected_columns[_NEWEST_BY[rule_code]].desc()
-        rows = read(db, statement.order_by(newest, h.id).limit(limit))
-        if rows.empty:
-            continue
+        # Evidence is worked out for the rows shown only: the counts come from all of them.
+        rows = rows.sort_values([_NEWEST_BY[rule_code], "household_id"], ascending=[False, True]).head(limit).copy()
         rows["rule"] = rule_code
-        rows["since"] = rows.apply(lambda row: _since(rule_code, row, asof), axis=1)
+        rows["since"] = [_since(rule_code, row, asof) for _, row in rows.iterrows()]
         rows["evidence"] = rule.WARNING_EVIDENCE[rule_code]
-        rows["values"] = rows.apply(lambda row: _values(rule_code, row, asof), axis=1)
+        rows["values"] = [_values(rule_code, row, asof) for _, row in rows.iterrows()]
         frames.append(rows[list(ROW_COLUMNS)])
     if not frames:
         return pd.DataFrame(columns=list(ROW_COLUMNS))
@@ -161,16 +171,10 @@ def area_warnings(db: str, scope: Scope, area_code: str, area_level: str, asof: 
 def warning_counts(db: str, scope: Scope, area_code: str, area_level: str, group_level: str,
                    asof: date) -> pd.DataFrame:
     """How many warnings of each rule fire under an area, one row per area at group_level."""
-    where = in_area(h.village_code, area_code, area_level, scope)
-    year, line = income_year(db, asof)
+    firing = _firing(db, scope, area_code, area_level, asof)
     per_village = pd.DataFrame(columns=["village_code"])
-    for rule_code, build in _STATEMENTS.items():
-        statement = build(where, asof, year, line)
-        if statement is None:
-            continue
-        inner = statement.subquery()
-        grouped = read(db, select(inner.c.village_code, func.count().label(rule_code))
-                       .group_by(inner.c.village_code))
+    for rule_code, rows in firing.items():
+        grouped = rows.groupby("village_code").size().rename(rule_code).reset_index()
         per_village = per_village.merge(grouped, on="village_code", how="outer")
     per_village = per_village.reindex(columns=["village_code", *rule.WARNING_RULES]).fillna(0)
     keys = [child_key(code, group_level) for code in per_village["village_code"]]
