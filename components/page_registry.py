@@ -23,9 +23,10 @@ class PageSpec:
         return PAGES_DIR / self.file
 
 
-# url paths are permalinks people bookmark (DESIGN §4): never rename one. Streamlit serves the
-# default page at "/" only, so until the cockpit (`overview`) exists no page is the default and
-# "/" forwards to the first page, keeping every listed page reachable at its own path.
+# url paths are permalinks people bookmark (DESIGN §4): never rename one. Streamlit serves its
+# default page at "/" only (at /overview it logs "page does not exist"), so no page is the
+# default: app.py forwards "/" to the first page, the cockpit, and every page keeps its own path.
 PAGES: tuple[PageSpec, ...] = (
+    PageSpec("overview.py", "overview", "page.overview"),
     PageSpec("drill.py", "drill", "page.drill"),
 )

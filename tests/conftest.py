@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from datetime import date
+from pathlib import Path
 from typing import Iterator
 
 import pandas as pd
@@ -102,3 +103,31 @@ def engine_db_url(request, sample_db_url, server_database) -> str:
     if request.param == "sqlite":
         return sample_db_url
     return build_sample(server_database(request.param, "sample"))
+
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+APP_ASOF = "2026-11-20"
+
+
+def on_page(test, page: str = "drill"):
+    """Point an AppTest at a page by its url path (before or between runs)."""
+    from components.page_registry import PAGES
+
+    test.switch_page(str(next(spec.path for spec in PAGES if spec.url_path == page)))
+    return test
+
+
+@pytest.fixture
+def app(sample_db_url, monkeypatch):
+    """Open the app on the sample county at a page (drill unless told) with URL parameters."""
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("DASHBOARD_DB_URL", sample_db_url)
+
+    def open_app(page: str = "drill", **params: str):
+        test = AppTest.from_file(APP, default_timeout=60)
+        for name, value in {"asof": APP_ASOF, **params}.items():
+            test.query_params[name] = value
+        return on_page(test, page).run()
+
+    return open_app

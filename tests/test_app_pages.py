@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -14,24 +13,10 @@ from components.page_registry import PAGES
 from components.text import md_escape
 from queries.drill import figures_by_area
 from queries.scope import Scope
-from tests.conftest import read_table
+from tests.conftest import APP, on_page, read_table
+from tests.conftest import APP_ASOF as ASOF
 
 COUNTY = "429999000000"
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
-ASOF = "2026-11-20"
-
-
-@pytest.fixture
-def app(sample_db_url, monkeypatch):
-    monkeypatch.setenv("DASHBOARD_DB_URL", sample_db_url)
-
-    def open_app(**params: str) -> AppTest:
-        test = AppTest.from_file(APP, default_timeout=60)
-        for name, value in {"asof": ASOF, **params}.items():
-            test.query_params[name] = value
-        return test.run()
-
-    return open_app
 
 
 def all_text(test: AppTest) -> str:
@@ -152,7 +137,7 @@ def test_database_without_tables_names_them(monkeypatch, tmp_path):
 @pytest.mark.engines
 def test_app_serves_every_engine(engine_db_url, monkeypatch):
     monkeypatch.setenv("DASHBOARD_DB_URL", engine_db_url)
-    test = AppTest.from_file(APP, default_timeout=60)
+    test = on_page(AppTest.from_file(APP, default_timeout=60))
     test.query_params["asof"] = ASOF
     test.run()
     assert not test.exception and not test.error
@@ -177,7 +162,7 @@ def test_names_from_the_database_show_as_typed(app, sample_db_url, tmp_path, mon
                            {"name": "<img src=x onerror=alert(1)>**镇**", "code": township})
     engine.dispose()
     monkeypatch.setenv("DASHBOARD_DB_URL", f"sqlite:///{copy}")
-    test = AppTest.from_file(APP, default_timeout=60)
+    test = on_page(AppTest.from_file(APP, default_timeout=60))
     test.query_params["area"] = township
     test.run()
     assert not test.exception

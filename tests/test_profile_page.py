@@ -15,22 +15,9 @@ from queries.scope import Scope
 from queries.warnings import warning_counts
 from sample_data.rule_breaks import RULE_BREAK_COUNTS
 from tests.conftest import read_table
-from tests.test_app_pages import APP, ASOF, COUNTY, all_text
+from tests.test_app_pages import ASOF, COUNTY, all_text
 
 AS_OF = date.fromisoformat(ASOF)
-
-
-@pytest.fixture
-def app(sample_db_url, monkeypatch):
-    monkeypatch.setenv("DASHBOARD_DB_URL", sample_db_url)
-
-    def open_app(**params: str) -> AppTest:
-        test = AppTest.from_file(APP, default_timeout=60)
-        for name, value in {"asof": ASOF, **params}.items():
-            test.query_params[name] = value
-        return test.run()
-
-    return open_app
 
 
 @pytest.fixture(scope="module")
