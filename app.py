@@ -6,6 +6,7 @@ from datetime import date
 
 import streamlit as st
 
+from components.big_screen import build_playlist, render_rotation, render_screen_frame, screen_settings
 from components.db_status import database_health, ensure_sample_database, render_database_problem
 from components.labels import t
 from components.page_registry import PAGES
@@ -17,6 +18,7 @@ from db.engine import configured_url, is_default_url
 from queries.areas import ancestors, area_tree
 from queries.dataset import dataset_facts, top_areas
 from queries.households import household_village
+from queries.overview import weekly_cases, weekly_open_problems
 from queries.scope import Scope
 
 
@@ -55,6 +57,24 @@ def _resolve_view(db: str, today: date) -> View:
                 screen=params.screen, is_sample=dataset_facts(db).get("sample") == "1")
 
 
+def _change_scores(view: View) -> dict[str, int]:
+    # How much each page has to tell this week, to order the big screen's playlist (cached reads
+    # the cockpit makes anyway).
+    area = (view.db, view.scope, view.area_code, view.area_level, view.asof)
+    cases, problems = weekly_cases(*area), weekly_open_problems(*area)
+    new, change = int(cases["identified"].iloc[-1]), int(cases["open_cases"].diff().iloc[-1])
+    return {"risk": new + int(problems["found"].iloc[-1]), "map": new, "trends": abs(change)}
+
+
+def _big_screen(view: View, tree, current: str) -> None:
+    settings = screen_settings(st.query_params.to_dict())
+    if settings.problems:
+        st.warning(t("params.ignored", items="；".join(t(key, value=value) for key, value in settings.problems)))
+    render_screen_frame(tree.at[view.area_code, "name"], view.asof.isoformat())
+    query = {**view.link(), **{name: st.query_params[name] for name in ("dwell", "playlist") if name in st.query_params}}
+    render_rotation(current, build_playlist(_change_scores(view), settings.playlist), settings.dwell, query)
+
+
 def main() -> None:
     """Route every request: check the database, resolve the view, draw the sidebar, run the page."""
     st.set_page_config(page_title=t("app.title"), layout="wide", initial_sidebar_state="expanded")
@@ -77,7 +97,11 @@ def main() -> None:
     if not any(spec.default for spec in PAGES):
         pages.append(st.Page(lambda: st.switch_page(pages[0], query_params=st.query_params.to_dict()),
                              title=t("app.short_title"), url_path="start", default=True, visibility="hidden"))
-    navigation = st.navigation({t("nav.section_main"): pages})
+    navigation = st.navigation({t("nav.section_main"): pages}, position="hidden" if view.screen else "sidebar")
+    if view.screen:
+        _big_screen(view, area_tree(db, view.scope), navigation.url_path)
+        navigation.run()
+        return
     with st.sidebar:
         st.markdown(f"### {t('app.title')}")
         if view.is_sample:

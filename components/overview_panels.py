@@ -92,7 +92,7 @@ def _page_path(url_path: str) -> str | None:
     return str(spec.path) if spec else None
 
 
-def render_tiles(tiles: list[Tile], per_row: int = 3) -> None:
+def render_tiles(tiles: list[Tile], per_row: int = 3, links: bool = True) -> None:
     """The tiles in rows; each links to the page that explains it (when that page exists)."""
     for start in range(0, len(tiles), per_row):
         for column, tile in zip(st.columns(per_row), tiles[start:start + per_row]):
@@ -105,7 +105,7 @@ def render_tiles(tiles: list[Tile], per_row: int = 3) -> None:
                 if tile.note:
                     st.caption(tile.note)
                 target = _page_path(tile.page)
-                if target:
+                if target and links:
                     st.page_link(target, label=t("overview.explain", page=t(f"page.{tile.page}")),
                                  query_params=tile.params)
 

@@ -31,7 +31,10 @@ def main() -> None:
     under = [figures_by_area(*area, view.area_level, day) for day in (view.asof, view.asof - WEEK)]
     under_line = tuple(int(frame["under_line"].sum()) for frame in under)
     tiles = build_tiles(cases, problems, under_line, asset_totals(*area, view.asof), view.link())
-    render_tiles(tiles)
+    # On the big screen the news sits beside the tiles so one screen holds everything.
+    tiles_area, news_area = st.columns([3, 1]) if view.screen else (st.container(), st.container())
+    with tiles_area:
+        render_tiles(tiles, links=not view.screen)
 
     warnings = area_warnings(*area, view.asof, rules=EVENT_RULES)
     fresh = warnings[warnings["since"] > view.asof - WEEK] if not warnings.empty else warnings
@@ -39,7 +42,8 @@ def main() -> None:
     tree = area_tree(view.db, view.scope)
     changes = build_changes(cases, new_cases_by_village(*area, view.asof), tree["name"], new_warnings, problems,
                             lambda code: view.link(area=code) if code else view.link())
-    render_changes(changes)
+    with news_area:
+        render_changes(changes)
 
 
 main()

@@ -1,0 +1,137 @@
+"""Big-screen mode for the weekly dispatch meeting (?screen=1): dark and large, no sidebar,
+a clock, and a playlist of pages that rotates until paused (space bar or the button).
+
+The rotation runs on the server: a fragment that reruns every `dwell` seconds switches to the
+next page, so a page changes in place without a full reload; the browser reloads itself every few
+hours so a screen left on for days does not creep in memory.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import time
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Mapping
+
+import streamlit as st
+
+from components.labels import t
+from components.page_registry import PAGES
+
+DEFAULT_DWELL_SECONDS = 60
+DWELL_RANGE = (5, 3600)
+RELOAD_HOURS = 4
+# Pages whose subject is households one by one never join the playlist (counts only on screen).
+NEVER_ON_SCREEN = frozenset({"drill"})
+PAUSED_KEY, SHOWN_AT_KEY = "screen_paused", "screen_shown_at"
+
+
+@dataclass(frozen=True)
+class ScreenSettings:
+    """How the big screen rotates: seconds per page and an explicit playlist (None: by change)."""
+
+    dwell: int = DEFAULT_DWELL_SECONDS
+    playlist: tuple[str, ...] | None = None
+    problems: tuple[tuple[str, str], ...] = ()
+
+
+def screen_settings(raw: Mapping[str, str], env: Mapping[str, str] = os.environ) -> ScreenSettings:
+    """Dwell and playlist from the URL (`dwell`, `playlist`), else DASHBOARD_SCREEN_DWELL/_PLAYLIST."""
+    problems = []
+    dwell_text = raw.get("dwell") or env.get("DASHBOARD_SCREEN_DWELL") or ""
+    dwell = DEFAULT_DWELL_SECONDS
+    if dwell_text:
+        if dwell_text.isdigit() and DWELL_RANGE[0] <= int(dwell_text) <= DWELL_RANGE[1]:
+            dwell = int(dwell_text)
+        else:
+            problems.append(("screen_params.bad_dwell", dwell_text[:40]))
+    playlist_text = raw.get("playlist") or env.get("DASHBOARD_SCREEN_PLAYLIST") or ""
+    known = {spec.url_path for spec in PAGES} - NEVER_ON_SCREEN
+    playlist = tuple(name.strip() for name in playlist_text.split(",") if name.strip()) or None
+    if playlist is not None:
+        unknown = [name for name in playlist if name not in known]
+        if unknown:
+            problems.append(("screen_params.bad_playlist", ",".join(unknown)[:40]))
+        playlist = tuple(name for name in playlist if name in known) or None
+    return ScreenSettings(dwell, playlist, tuple(problems))
+
+
+def build_playlist(change_scores: Mapping[str, int], configured: tuple[str, ...] | None) -> list[str]:
+    """The pages in rotation: as configured, else the cockpit first, then the most changed pages."""
+    available = [spec.url_path for spec in PAGES if spec.url_path not in NEVER_ON_SCREEN]
+    if configured:
+        return [name for name in configured if name in available]
+    rest = sorted((name for name in available if name != "overview"),
+                  key=lambda name: (-change_scores.get(name, 0), available.index(name)))
+    return (["overview"] if "overview" in available else []) + rest
+
+
+def next_page(playlist: list[str], current: str) -> str:
+    """The page after current in the playlist (the first one when current is not in it)."""
+    if current not in playlist:
+        return playlist[0]
+    return playlist[(playlist.index(current) + 1) % len(playlist)]
+
+
+@lru_cache(maxsize=1)
+def _stylesheet() -> str:
+    return (Path(__file__).with_name("big_screen.css")).read_text(encoding="utf-8")
+
+
+def _clock_script(asof_text: str) -> str:
+    # Runs in the page: the clock ticks in the browser (no rerun per second), and a full reload
+    # every few hours releases whatever the page has accumulated.
+    return f"""
+<script>
+(() => {{
+  const tick = () => {{
+    const el = document.getElementById('screen-clock');
+    if (el) el.textContent = new Date().toLocaleString('zh-CN', {{hour12: false}});
+  }};
+  if (!window.__screenClock) {{ window.__screenClock = setInterval(tick, 1000); }}
+  tick();
+  if (!window.__screenReload) {{
+    window.__screenReload = setTimeout(() => location.reload(), {RELOAD_HOURS * 3600 * 1000});
+  }}
+}})();
+</script>
+<div class="screen-bar"><span><b>{html.escape(t('app.title'))}</b>　{html.escape(asof_text)}</span>
+<span>{html.escape(t('screen.clock_label'))} <span id="screen-clock" class="screen-clock"></span></span></div>
+"""
+
+
+def render_screen_frame(area_name: str, asof_text: str) -> None:
+    """The dark theme, the bar with area, data date and clock (call before the page runs)."""
+    st.html(f"<style>{_stylesheet()}</style>")
+    st.html(_clock_script(f"{area_name}　{t('screen.asof_label')} {asof_text}"), unsafe_allow_javascript=True)
+
+
+def _toggle_pause() -> None:
+    paused = not st.session_state.get(PAUSED_KEY, False)
+    st.session_state[PAUSED_KEY] = paused
+    st.session_state[SHOWN_AT_KEY] = time.monotonic()  # resuming gives the page its full dwell
+
+
+def render_rotation(current: str, playlist: list[str], dwell: int, query: dict[str, str]) -> None:
+    """The pause button (also the space bar) and the timer that moves to the next page."""
+    if st.session_state.get("screen_page") != current:
+        st.session_state["screen_page"] = current
+        st.session_state[SHOWN_AT_KEY] = time.monotonic()
+    paused = st.session_state.get(PAUSED_KEY, False)
+    upcoming = next_page(playlist, current)
+    label = t("screen.paused") if paused else t("screen.playing", seconds=dwell)
+    st.button(label + "　" + t("screen.next_page", page=t(f"page.{upcoming}")), key="screen_pause",
+              on_click=_toggle_pause, type="tertiary", shortcut="Space")
+
+    @st.fragment(run_every=dwell)
+    def advance() -> None:
+        if st.session_state.get(PAUSED_KEY, False) or len(playlist) < 2:
+            return
+        if time.monotonic() - st.session_state.get(SHOWN_AT_KEY, 0.0) >= dwell - 0.5:
+            spec = next(spec for spec in PAGES if spec.url_path == upcoming)
+            st.switch_page(str(spec.path), query_params=query)
+
+    advance()
