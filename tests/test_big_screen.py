@@ -1,0 +1,38 @@
+"""Big-screen settings and playlist: validated parameters, cockpit first, most change next."""
+
+from __future__ import annotations
+
+from components import big_screen
+from components.big_screen import build_playlist, next_page, screen_settings
+from components.page_registry import PageSpec
+
+
+def test_dwell_and_playlist_from_the_url_or_the_environment():
+    assert screen_settings({}, env={}).dwell == big_screen.DEFAULT_DWELL_SECONDS
+    assert screen_settings({"dwell": "45"}, env={"DASHBOARD_SCREEN_DWELL": "90"}).dwell == 45
+    assert screen_settings({}, env={"DASHBOARD_SCREEN_DWELL": "90"}).dwell == 90
+    for bad in ("4", "3601", "abc", "-5"):
+        settings = screen_settings({"dwell": bad}, env={})
+        assert settings.dwell == big_screen.DEFAULT_DWELL_SECONDS
+        assert settings.problems == (("screen_params.bad_dwell", bad),)
+
+
+def test_playlist_keeps_known_pages_and_names_unknown_ones():
+    settings = screen_settings({"playlist": "overview,nowhere,drill"}, env={})
+    assert settings.playlist == ("overview",)  # drill shows households: never on screen
+    assert settings.problems == (("screen_params.bad_playlist", "nowhere,drill"),)
+    assert screen_settings({"playlist": ""}, env={"DASHBOARD_SCREEN_PLAYLIST": "overview"}).playlist == ("overview",)
+
+
+def test_playlist_puts_the_cockpit_first_then_the_most_changed(monkeypatch):
+    pages = tuple(PageSpec(f"{name}.py", name, f"page.{name}") for name in ("drill", "overview", "map", "risk", "trends"))
+    monkeypatch.setattr(big_screen, "PAGES", pages)
+    assert build_playlist({"risk": 9, "trends": 2, "map": 0}, None) == ["overview", "risk", "trends", "map"]
+    assert build_playlist({}, None) == ["overview", "map", "risk", "trends"]  # ties keep page order
+    assert build_playlist({"risk": 9}, ("trends", "overview")) == ["trends", "overview"]
+
+
+def test_next_page_wraps_around():
+    assert next_page(["overview", "risk"], "overview") == "risk"
+    assert next_page(["overview", "risk"], "risk") == "overview"
+    assert next_page(["overview", "risk"], "drill") == "overview"
