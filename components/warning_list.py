@@ -92,14 +92,17 @@ def render_warning_list(table: pd.DataFrame, counts: dict[str, int], rule_codes:
         st.caption(t("warning_list.capped", limit=limit))
 
 
-def render_findings(table: pd.DataFrame, rule_codes: tuple[str, ...], key: str) -> None:
-    """Compliance findings: one metric per rule, then the list linked to households."""
+def render_findings(table: pd.DataFrame, rule_codes: tuple[str, ...], key: str, rows: bool = True) -> None:
+    """Compliance findings: one metric per rule, then (unless counts only) the list linked to households."""
     st.caption(t("compliance.caption"))
     columns = st.columns(len(rule_codes))
     for column, code in zip(columns, rule_codes):
         column.metric(label_of("compliance_rule", code), f"{int((table['rule_code'] == code).sum()):,}", border=True)
     if table.empty:
         st.success(t("compliance.none"))
+        return
+    if not rows:
+        st.info(t("screen.personal_hidden"))
         return
     st.dataframe(table, column_order=FINDING_COLUMNS, column_config=_config(), hide_index=True, width="stretch",
                  key=f"{key}_table")

@@ -59,17 +59,23 @@ def show_area(view: View, tree) -> None:
     with listing:
         if not kids.empty:
             show_children(view, kids)
+        elif view.area_level == "village" and view.screen:
+            st.info(t("screen.personal_hidden"))
         elif view.area_level == "village":
             show_households(view)
         else:
             st.info(t("drill.no_children"))
     with warned:
-        rows = area_warnings(view.db, view.scope, view.area_code, view.area_level, view.asof)
-        table = build_warning_table(rows, tree["name"], lambda household_id: view.link(household=household_id))
-        render_warning_list(table, counts.sum().to_dict(), WARNING_RULES, LIST_LIMIT, key=f"warn_{view.area_code}")
+        if view.screen:
+            st.info(t("screen.personal_hidden"))
+        else:
+            rows = area_warnings(view.db, view.scope, view.area_code, view.area_level, view.asof)
+            table = build_warning_table(rows, tree["name"], lambda household_id: view.link(household=household_id))
+            render_warning_list(table, counts.sum().to_dict(), WARNING_RULES, LIST_LIMIT,
+                                key=f"warn_{view.area_code}")
     with checked:
         table = build_finding_table(findings, tree["name"], lambda household_id: view.link(household=household_id))
-        render_findings(table, PROCEDURAL_RULES, key=f"findings_{view.area_code}")
+        render_findings(table, PROCEDURAL_RULES, key=f"findings_{view.area_code}", rows=not view.screen)
 
 
 def show_children(view: View, kids) -> None:
@@ -143,7 +149,9 @@ def main() -> None:
     st.title(t("drill.title"))
     st.caption(t("drill.caption"))
     tree = area_tree(view.db, view.scope)
-    if view.household is not None:
+    if view.screen and view.household is not None:
+        st.info(t("screen.personal_hidden"))  # the big screen shows counts only, whatever the role
+    elif view.household is not None:
         show_household(view, tree)
     else:
         show_area(view, tree)

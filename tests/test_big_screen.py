@@ -36,3 +36,25 @@ def test_next_page_wraps_around():
     assert next_page(["overview", "risk"], "overview") == "risk"
     assert next_page(["overview", "risk"], "risk") == "overview"
     assert next_page(["overview", "risk"], "drill") == "overview"
+
+
+def test_big_screen_shows_no_household_rows_even_when_asked(app, sample_db_url):
+    import json
+
+    from components.labels import t
+    from queries.dataset import dataset_facts
+    from tests.conftest import read_table
+
+    households = read_table(sample_db_url, "household")
+    cases = read_table(sample_db_url, "monitoring_case")
+    documented = json.loads(dataset_facts(sample_db_url)["rule_breaks"])["same_month"]
+    broken = cases.set_index("id").loc[documented[0], "household_id"]  # its village has a finding
+    person = households.set_index("id", drop=False).loc[broken]
+    for params in ({"area": person["village_code"]}, {"household": str(person["id"])}):
+        test = app("drill", screen="1", **params)
+        assert not test.exception
+        assert t("screen.personal_hidden") in [element.value for element in test.info]
+        shown = "\n".join(frame.value.to_csv() for frame in (*test.dataframe, *test.table))
+        names = {value for value in households.loc[households.village_code == person["village_code"], "head_name"]}
+        assert not any(name[0] + "*" in shown for name in names if len(name) > 1)
+        assert "head_name" not in shown
