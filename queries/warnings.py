@@ -132,13 +132,14 @@ def _values(rule_code: str, row: pd.Series, asof: date) -> dict:
 
 
 @cached
-def _firing(db: str, scope: Scope, area_code: str, area_level: str, asof: date) -> dict[str, pd.DataFrame]:
-    """Every firing row of every rule under an area, read once for both the counts and the list."""
+def _firing(db: str, scope: Scope, area_code: str, area_level: str, asof: date,
+            rules: tuple[str, ...] = rule.WARNING_RULES) -> dict[str, pd.DataFrame]:
+    """Every firing row of the rules under an area, read once for both the counts and the list."""
     where = in_area(h.village_code, area_code, area_level, scope)
     year, line = income_year(db, asof)
     found = {}
-    for rule_code, build in _STATEMENTS.items():
-        statement = build(where, asof, year, line)
+    for rule_code in rules:
+        statement = _STATEMENTS[rule_code](where, asof, year, line)
         if statement is not None:
             found[rule_code] = read(db, statement)
     return found
@@ -148,7 +149,7 @@ def _firing(db: str, scope: Scope, area_code: str, area_level: str, asof: date) 
 def area_warnings(db: str, scope: Scope, area_code: str, area_level: str, asof: date,
                   rules: tuple[str, ...] = rule.WARNING_RULES, limit: int = LIST_LIMIT) -> pd.DataFrame:
     """Warnings firing under an area on the as-of date, newest first per rule, names masked."""
-    firing = _firing(db, scope, area_code, area_level, asof)
+    firing = _firing(db, scope, area_code, area_level, asof, rules)
     frames = []
     for rule_code in rules:
         rows = firing.get(rule_code)
