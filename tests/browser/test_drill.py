@@ -36,7 +36,7 @@ def test_breadcrumb_leads_from_village_up_to_county(open_page, sample_rows):
     page.wait_for_function("location.search.includes('area=429999000000')")
     wait_for_app(page)
     assert page.locator(EXCEPTION).count() == 0
-    assert page.locator('[data-testid="stMetric"]').count() == 6
+    assert page.locator('[data-testid="stMetric"]').count() >= 6  # the tiles (and the compliance tab's counts)
     assert opened.errors == [] and opened.foreign_requests == []
     page.screenshot(path="test-artifacts/screenshots/drill_back_to_county.png", full_page=True)
 
