@@ -9,7 +9,7 @@ import streamlit as st
 from components.auth import Viewer, log_view, resolve_viewer, sign_out
 from components.db_status import database_health, ensure_sample_database, render_database_problem
 from components.labels import t
-from components.page_registry import PAGES
+from components.page_registry import PAGES, PageSpec
 from components.roles import ROLES, may_open
 from components.sidebar import (render_area_picker, render_asof_picker, render_sample_switcher,
                                 render_signed_in)
@@ -67,6 +67,23 @@ def _resolve_view(db: str, today: date, viewer: Viewer, is_sample: bool) -> tupl
     return view, refusals
 
 
+def _pages(specs: list[PageSpec]) -> list:
+    """st.Page objects for the specs, plus the hidden "/" forwarder when none of them is the default."""
+    pages = [st.Page(spec.path, title=t(spec.label_key), url_path=spec.url_path, default=spec.default)
+             for spec in specs]
+    if not any(spec.default for spec in specs):
+        # Streamlit serves the default page at "/" only: a real page as default would lose its own path.
+        pages.append(st.Page(lambda: st.switch_page(pages[0], query_params=st.query_params.to_dict()),
+                             title=t("app.short_title"), url_path="start", default=True, visibility="hidden"))
+    return pages
+
+
+def _navigation_hidden() -> None:
+    # Before sign-in: register the pages (so the address stays valid) but show and run none of them;
+    # without any st.navigation call Streamlit would list the files of pages/ in the sidebar.
+    st.navigation(_pages(list(PAGES)), position="hidden")
+
+
 def _render_viewer_box(db: str, viewer: Viewer) -> None:
     if viewer.sample:
         render_sample_switcher(list(ROLES), viewer.role)
@@ -87,12 +104,13 @@ def main() -> None:
         st.stop()
 
     is_sample = dataset_facts(db).get("sample") == "1"
-    viewer = resolve_viewer(db, is_sample)
+    viewer = resolve_viewer(db, is_sample, _navigation_hidden)
     st.session_state[Keys.VIEWER] = viewer
     if not viewer.scope.roots:  # deny by default: a user without areas sees nothing at all
         st.title(t("app.title"))
         st.error(t("auth.no_scope", name=viewer.display_name))
         render_signed_in(viewer.display_name, viewer.role, lambda: sign_out(db, viewer))
+        _navigation_hidden()
         st.stop()
 
     _restore_remembered()
@@ -101,14 +119,12 @@ def main() -> None:
     _remember(view, today)
     st.session_state[Keys.VIEW] = view
     allowed = [spec for spec in PAGES if may_open(viewer.role, spec.url_path)]
-    pages = [st.Page(spec.path, title=t(spec.label_key), url_path=spec.url_path, default=spec.default)
-             for spec in allowed]
-    if not any(spec.default for spec in allowed):
-        pages.append(st.Page(lambda: st.switch_page(pages[0], query_params=st.query_params.to_dict()),
-                             title=t("app.short_title"), url_path="start", default=True, visibility="hidden"))
+    pages = _pages(allowed)
     navigation = st.navigation({t("nav.section_main"): pages})
-    if navigation.url_path != "start":  # the forwarder reruns at once as the real page, logged then
-        log_view(viewer, view, navigation.url_path, refusals)
+    # By identity: a default page's url_path reads "". The forwarder reruns at once as the real page.
+    page_name = {id(page): spec.url_path for page, spec in zip(pages, allowed)}.get(id(navigation))
+    if page_name is not None:
+        log_view(viewer, view, page_name, refusals)
     with st.sidebar:
         st.markdown(f"### {t('app.title')}")
         _render_viewer_box(db, viewer)

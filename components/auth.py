@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import os
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 import streamlit as st
 
@@ -111,7 +111,8 @@ def _sign_in_form(db: str, config: UserConfig) -> None:
         _oidc_button()
     if not any(user.password_hash for user in config.users.values()):
         return
-    with st.form("sign_in", clear_on_submit=True, enter_to_submit=True):
+    narrow, _rest = st.columns([2, 3])  # a sign-in box, not a full-width banner
+    with narrow, st.form("sign_in", clear_on_submit=True, enter_to_submit=True):
         name = st.text_input(t("auth.user_name"), max_chars=64, key="auth_form_name")
         password = st.text_input(t("auth.password"), type="password", max_chars=256, key="auth_form_password")
         submitted = st.form_submit_button(t("auth.sign_in"), type="primary")
@@ -152,8 +153,11 @@ def _oidc_user(config: UserConfig) -> UserRecord | None:
     return user_by_email(config, st.user.get("email"))
 
 
-def resolve_viewer(db: str, is_sample: bool) -> Viewer:
-    """The viewer of this run; shows the sign-in page (or the configure-users page) and stops when there is none."""
+def resolve_viewer(db: str, is_sample: bool, before_stop: Callable[[], None]) -> Viewer:
+    """The viewer of this run; shows the sign-in page (or the configure-users page) and stops when there is none.
+
+    before_stop runs just before stopping (the frame registers its pages there, hidden).
+    """
     config = user_config()
     if not config.configured:
         if is_sample:
@@ -162,6 +166,7 @@ def resolve_viewer(db: str, is_sample: bool) -> Viewer:
         st.title(t("app.title"))
         st.error(t("auth.not_configured"))
         st.code(t("auth.not_configured_example"), language="toml")
+        before_stop()
         st.stop()
     name = st.session_state.get(Keys.USER)
     user = config.users.get(name) if name else None
@@ -171,10 +176,12 @@ def resolve_viewer(db: str, is_sample: bool) -> Viewer:
             st.title(t("app.title"))
             st.error(t("auth.oidc_unknown_user"))
             st.button(t("auth.sign_out"), on_click=st.logout)
+            before_stop()
             st.stop()
     if user is None:
         st.session_state.pop(Keys.USER, None)
         _sign_in_form(db, config)
+        before_stop()
         st.stop()
     return viewer_for(db, user)
 
