@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Callable
 
-from queries import areas, drill, households
+from queries import access, areas, dataset, drill, households
 from queries.scope import Scope
 
 
@@ -52,4 +52,17 @@ CASES: tuple[Case, ...] = (
     Case("drill", "village: households last page", lambda db, s, t: _village_view(db, s, t, 10_000)),
     Case("drill", "household profile", lambda db, s, t: (households.household_record(db, s, t.household),
                                                          households.household_cases(db, s, t.household, t.asof))),
+)
+
+
+def _signed_in_township_view(db: str, t: Target) -> None:
+    """Sign-in to first figures: resolve a township leader's scope, then the township view inside it."""
+    access.assigned_areas(db, (t.township,))
+    dataset.top_areas(db)
+    scope = Scope(roots=((t.township, "township"),))
+    _area_view(db, scope, t.township, "township", "village", t.asof)
+
+
+CASES += (
+    Case("auth", "township leader: scope + own township", lambda db, s, t: _signed_in_township_view(db, t)),
 )
