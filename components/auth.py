@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
+import time
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -104,6 +106,28 @@ def log_view(viewer: Viewer, view: View, page: str, refusals: list[str]) -> None
               detail=f"asof={view.asof.isoformat()}")
 
 
+MAX_FAILURES = 5
+LOCKOUT_SECONDS = 600
+
+
+@st.cache_resource(show_spinner=False)
+def _failed_sign_ins() -> tuple[threading.Lock, dict[str, list[float]]]:
+    # Per server, not per session: a new browser tab must not reset the count.
+    return threading.Lock(), {}
+
+
+def _locked_out(name: str, failed_now: bool = False) -> bool:
+    """True when the name had MAX_FAILURES failed sign-ins within LOCKOUT_SECONDS (recording one if asked)."""
+    lock, failures = _failed_sign_ins()
+    now = time.monotonic()
+    with lock:
+        recent = [moment for moment in failures.get(name, []) if now - moment < LOCKOUT_SECONDS]
+        if failed_now:
+            recent.append(now)
+        failures[name] = recent
+        return len(recent) >= MAX_FAILURES
+
+
 def _sign_in_form(db: str, config: UserConfig) -> None:
     st.title(t("app.title"))
     st.subheader(t("auth.sign_in_heading"))
@@ -118,10 +142,16 @@ def _sign_in_form(db: str, config: UserConfig) -> None:
         submitted = st.form_submit_button(t("auth.sign_in"), type="primary")
     if not submitted:
         return
-    user = check_password(config, name.strip(), password)
+    name = name.strip()[:64]
+    if _locked_out(name):
+        audit(db, None, "refused", detail="signin locked", user_name=name or "-")
+        st.error(t("auth.locked_out", minutes=LOCKOUT_SECONDS // 60))
+        return
+    user = check_password(config, name, password)
     if user is None:
-        audit(db, None, "refused", detail="signin", user_name=name.strip()[:64] or "-")
-        st.error(t("auth.sign_in_failed"))
+        audit(db, None, "refused", detail="signin", user_name=name or "-")
+        locked = _locked_out(name, failed_now=True)
+        st.error(t("auth.locked_out", minutes=LOCKOUT_SECONDS // 60) if locked else t("auth.sign_in_failed"))
         return
     st.session_state[Keys.USER] = user.name
     st.session_state[Keys.AUDITED] = set()

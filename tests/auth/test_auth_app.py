@@ -200,3 +200,14 @@ def test_oidc_settings_offer_the_identity_provider(sample_mode_app, monkeypatch)
     offered = [b.label for b in test.button] + [w.value for w in test.warning]
     assert t("auth.oidc_sign_in") in offered or t("auth.oidc_needs_authlib") in offered
     assert not test.dataframe
+
+
+def test_repeated_failures_lock_the_name_even_with_the_right_password(signed_in_app, sample_db_url):
+    test = signed_in_app(None)
+    for attempt in range(5):
+        test = _sign_in(test, "brief", f"guess {attempt}")
+    assert test.error[0].value == t("auth.locked_out", minutes=10)
+    test = _sign_in(test, "brief", PASSWORD)  # right password, still locked: guessing gains nothing
+    assert test.error[0].value == t("auth.locked_out", minutes=10) and not test.dataframe
+    rows = audit_rows(sample_db_url)
+    assert ((rows["user_name"] == "brief") & (rows["detail"] == "signin locked")).any()
