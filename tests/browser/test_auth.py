@@ -6,11 +6,13 @@ overrides `app_server`, so `open_page` (console errors, foreign requests, websoc
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Iterator
 
 import pandas as pd
 import pytest
@@ -51,15 +53,21 @@ def app_server(sample_db_url, towns, tmp_path_factory):
         f'[users.{name}]\nrole = "township_leader"\nareas = ["{code}"]\npersonal_detail = true\n'
         f'password_hash = "{stored}"\n' for name, code in (("leader_a", towns[0]), ("leader_b", towns[1])))
         + f'[users.county_c]\nrole = "county_leader"\npassword_hash = "{stored}"\n', encoding="utf-8")
+    with _serve({"DASHBOARD_DB_URL": sample_db_url, AUTH_FILE_ENV: str(users)}, folder) as base_url:
+        yield base_url
+
+
+@contextlib.contextmanager
+def _serve(extra_env: dict[str, str], folder: Path) -> Iterator[str]:
+    """The app under `streamlit run` on a free port with extra environment; yields its base URL."""
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "DASHBOARD_DB_URL": sample_db_url, AUTH_FILE_ENV: str(users),
-           "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    env = {**os.environ, **extra_env, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
     command = [str(REPO_ROOT / ".venv" / "bin" / "streamlit"), "run", "app.py", "--server.port", str(port),
                "--server.address", "127.0.0.1", "--server.headless", "true"]
     if not Path(command[0]).exists():
         command[:1] = [sys.executable, "-m", "streamlit"]
-    log_path = folder / "streamlit.log"
+    log_path = folder / f"streamlit-{port}.log"
     with open(log_path, "wb") as log:
         server = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
                                   stdin=subprocess.DEVNULL, start_new_session=True)
@@ -160,3 +168,44 @@ def test_audit_log_is_a_county_leaders_page(open_page):
     assert page.locator('[data-testid="stDataFrame"]').count() == 1
     assert page.locator(EXCEPTION).count() == 0 and opened.errors == [] and opened.foreign_requests == []
     page.screenshot(path=str(SCREENSHOTS / "auth_audit_page.png"), full_page=True)
+
+
+def test_sample_mode_role_switcher_changes_what_the_server_sends(browser, sample_db_url, sample_rows,
+                                                                 tmp_path):
+    areas, households = sample_rows
+    with _serve({"DASHBOARD_DB_URL": sample_db_url, AUTH_FILE_ENV: str(tmp_path / "none.toml")},
+                tmp_path) as base_url:
+        context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="zh-CN")
+        errors: list[str] = []
+        received: list[bytes] = []
+        page = context.new_page()
+        page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" and "404" not in msg.text
+                else None)
+        page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: received.append(
+            payload if isinstance(payload, bytes) else payload.encode())))
+        page.goto(f"{base_url}/drill?asof=2026-11-20")
+        wait_for_app(page)
+        assert page.get_by_text("示例模式").first.is_visible()
+        first_town = sorted(areas.loc[areas["level"] == "township", "code"])[0]
+        officer_villages = sorted(areas.loc[areas["parent_code"] == first_town, "code"])[:3]
+        first_people = households[households["village_code"] == officer_villages[0]]
+
+        def arrived(values) -> bool:
+            return any(value.encode() in frame for frame in received for value in values)
+
+        assert not arrived(first_people["id_number"])  # the county leader's view is masked
+        received.clear()
+        page.get_by_role("combobox", name="示例角色").click()
+        page.get_by_role("option", name="包村干部").click()
+        wait_for_app(page)
+        assert arrived(first_people["head_name"])  # the case officer's first village, unmasked
+        assert page.get_by_text("我的查看范围").is_visible()
+        page.screenshot(path=str(SCREENSHOTS / "auth_sample_case_officer.png"), full_page=True)
+        received.clear()
+        page.get_by_role("combobox", name="示例角色").click()
+        page.get_by_role("option", name="县级领导").click()
+        wait_for_app(page)
+        assert page.locator("h1").first.inner_text() == "逐级钻取"
+        assert not arrived(first_people["id_number"]) and not arrived(first_people["head_name"])
+        assert errors == []
+        context.close()
