@@ -1,25 +1,28 @@
-"""The frame: page config, database readiness, the resolved view, the shared sidebar, navigation."""
+"""The frame: page config, database readiness, who is signed in, the resolved view, the sidebar, navigation."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import streamlit as st
 
+from components.auth import Viewer, log_view, resolve_viewer, sign_out
 from components.big_screen import build_playlist, render_rotation, render_screen_frame, screen_settings
 from components.db_status import database_health, ensure_sample_database, render_database_problem
 from components.labels import t
-from components.page_registry import PAGES
-from components.sidebar import render_area_picker, render_asof_picker
+from components.page_registry import PAGES, PageSpec
+from components.roles import ROLES, may_open
+from components.sidebar import (render_area_picker, render_asof_picker, render_sample_switcher,
+                                render_signed_in)
 from components.state import Keys, init_state
 from components.url_params import asof_param, parse_params
 from components.view import View
 from db.engine import configured_url, is_default_url
 from queries.areas import ancestors, area_tree
-from queries.dataset import dataset_facts, top_areas
+from queries.dataset import dataset_facts
 from queries.households import household_village
 from queries.overview import weekly_cases, weekly_open_problems
-from queries.scope import Scope
 
 
 def _restore_remembered() -> None:
@@ -35,26 +38,62 @@ def _remember(view: View, today: date) -> None:
     st.session_state[Keys.REMEMBERED_ASOF] = asof_param(view.asof, today)
 
 
-def _resolve_view(db: str, today: date) -> View:
+def _resolve_view(db: str, today: date, viewer: Viewer, is_sample: bool) -> tuple[View, list[str]]:
+    """The view the URL asks for, inside the viewer's scope; also what was refused (for the audit log)."""
     params = parse_params(st.query_params.to_dict(), today)
     problems = [t(key, value=value) for key, value in params.problems]
-    roots = top_areas(db)
-    # Until sign-in lands (issue 9) every viewer gets the whole dataset with personal data masked.
-    scope = Scope(roots=tuple(zip(roots["code"], roots["level"])), personal_detail=False)
+    refusals = [f"{key}={value}" for key, value in params.problems]
+    scope = viewer.scope
+    if params.screen:  # the big screen shows counts only, whatever the role (the queries enforce it)
+        scope = replace(scope, personal_detail=False, household_detail=False)
     tree = area_tree(db, scope)
     area_code = params.area
     if area_code is not None and area_code not in tree.index:
         problems.append(t("params.unknown_area", value=area_code))
+        refusals.append(f"area={area_code}")
         area_code = None
-    if area_code is None and params.household is not None:
-        area_code = household_village(db, scope, params.household)  # a household link opens its village
+    household = params.household
+    if household is not None and not scope.household_detail:
+        problems.append(t("auth.household_not_allowed", value=household))
+        refusals.append(f"household={household}")
+        household = None
+    if household is not None:
+        village = household_village(db, scope, household)
+        if village is None:  # absent or outside the scope: the page says it cannot be shown
+            refusals.append(f"household={household}")
+        area_code = area_code or village  # a household link opens its village
     if area_code is None:
-        area_code = roots["code"].iloc[0]
+        area_code = scope.roots[0][0]
     if problems:
         st.warning(t("params.ignored", items="；".join(problems)))
-    return View(db=db, scope=scope, area_code=area_code, area_level=tree.at[area_code, "level"],
-                asof=params.asof or today, household=params.household, unit=params.unit,
-                screen=params.screen, is_sample=dataset_facts(db).get("sample") == "1")
+    view = View(db=db, scope=scope, area_code=area_code, area_level=tree.at[area_code, "level"],
+                asof=params.asof or today, household=household, unit=params.unit or scope.unit_code,
+                screen=params.screen, is_sample=is_sample)
+    return view, refusals
+
+
+def _pages(specs: list[PageSpec]) -> list:
+    """st.Page objects for the specs, plus the hidden "/" forwarder when none of them is the default."""
+    pages = [st.Page(spec.path, title=t(spec.label_key), url_path=spec.url_path, default=spec.default)
+             for spec in specs]
+    if not any(spec.default for spec in specs):
+        # Streamlit serves the default page at "/" only: a real page as default would lose its own path.
+        pages.append(st.Page(lambda: st.switch_page(pages[0], query_params=st.query_params.to_dict()),
+                             title=t("app.short_title"), url_path="start", default=True, visibility="hidden"))
+    return pages
+
+
+def _navigation_hidden() -> None:
+    # Before sign-in: register the pages (so the address stays valid) but show and run none of them;
+    # without any st.navigation call Streamlit would list the files of pages/ in the sidebar.
+    st.navigation(_pages(list(PAGES)), position="hidden")
+
+
+def _render_viewer_box(db: str, viewer: Viewer) -> None:
+    if viewer.sample:
+        render_sample_switcher(list(ROLES), viewer.role)
+    else:
+        render_signed_in(viewer.display_name, viewer.role, lambda: sign_out(db, viewer))
 
 
 def _change_scores(view: View) -> dict[str, int]:
@@ -87,28 +126,42 @@ def main() -> None:
         render_database_problem(health, db)
         st.stop()
 
+    is_sample = dataset_facts(db).get("sample") == "1"
+    viewer = resolve_viewer(db, is_sample, _navigation_hidden)
+    st.session_state[Keys.VIEWER] = viewer
+    if not viewer.scope.roots:  # deny by default: a user without areas sees nothing at all
+        st.title(t("app.title"))
+        st.error(t("auth.no_scope", name=viewer.display_name))
+        render_signed_in(viewer.display_name, viewer.role, lambda: sign_out(db, viewer))
+        _navigation_hidden()
+        st.stop()
+
     _restore_remembered()
     today = date.today()
-    view = _resolve_view(db, today)
+    view, refusals = _resolve_view(db, today, viewer, is_sample)
     _remember(view, today)
     st.session_state[Keys.VIEW] = view
-    pages = [st.Page(spec.path, title=t(spec.label_key), url_path=spec.url_path, default=spec.default)
-             for spec in PAGES]
-    if not any(spec.default for spec in PAGES):
-        pages.append(st.Page(lambda: st.switch_page(pages[0], query_params=st.query_params.to_dict()),
-                             title=t("app.short_title"), url_path="start", default=True, visibility="hidden"))
+    allowed = [spec for spec in PAGES if may_open(viewer.role, spec.url_path)]
+    pages = _pages(allowed)
     navigation = st.navigation({t("nav.section_main"): pages}, position="hidden" if view.screen else "sidebar")
+    # By identity: a default page's url_path reads "". The forwarder reruns at once as the real page.
+    page_name = {id(page): spec.url_path for page, spec in zip(pages, allowed)}.get(id(navigation))
+    if page_name is not None:
+        log_view(viewer, view, page_name, refusals)
     if view.screen:
-        _big_screen(view, area_tree(db, view.scope), navigation.url_path)
+        _big_screen(view, area_tree(db, view.scope), page_name or "")
         navigation.run()
         return
     with st.sidebar:
         st.markdown(f"### {t('app.title')}")
+        _render_viewer_box(db, viewer)
         if view.is_sample:
             st.caption(t("app.sample_banner"))
         tree = area_tree(db, view.scope)
-        render_area_picker(tree, ancestors(tree, view.area_code))
+        render_area_picker(tree, ancestors(tree, view.area_code), [code for code, _level in view.scope.roots])
         render_asof_picker(view.asof, today)
+    if not view.scope.household_detail and (view.area_level == "village" or view.household is not None):
+        st.info(t("auth.aggregates_only"))
     navigation.run()
 
 

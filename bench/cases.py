@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Callable
 
-from queries import areas, compliance, drill, households, overview, profile, warnings
+from queries import access, areas, compliance, dataset, drill, households, overview, profile, warnings
 from queries.scope import Scope
 
 
@@ -82,4 +82,17 @@ CASES: tuple[Case, ...] = (
     Case("drill", "county: warnings + compliance", lambda db, s, t: _checks_view(db, s, t.county, "county", t.asof)),
     Case("drill", "township: warnings + compliance", lambda db, s, t: _checks_view(db, s, t.township, "township", t.asof)),
     Case("drill", "village: warnings + compliance", lambda db, s, t: _checks_view(db, s, t.village, "village", t.asof)),
+)
+
+
+def _signed_in_township_view(db: str, t: Target) -> None:
+    """Sign-in to first figures: resolve a township leader's scope, then the township view inside it."""
+    access.assigned_areas(db, (t.township,))
+    dataset.top_areas(db)
+    scope = Scope(roots=((t.township, "township"),))
+    _area_view(db, scope, t.township, "township", "village", t.asof)
+
+
+CASES += (
+    Case("auth", "township leader: scope + own township", lambda db, s, t: _signed_in_township_view(db, t)),
 )

@@ -1,8 +1,10 @@
-"""The shared sidebar: area picker (county → township → village) and the "as of" date."""
+"""The shared sidebar: who is signed in (or the sample role switcher), area picker, the "as of" date."""
 
 from __future__ import annotations
 
 from datetime import date
+
+from typing import Callable
 
 import pandas as pd
 import streamlit as st
@@ -21,9 +23,43 @@ def _go_to_area(widget_key: str, parent_code: str) -> None:
     st.query_params.pop("household", None)
 
 
-def render_area_picker(tree: pd.DataFrame, chain: list[str]) -> None:
-    """One select box per level below the top area, following the current chain."""
+def _switch_sample_role() -> None:
+    # Another role has another scope: an area or household of the previous one would only be refused.
+    st.session_state.pop(Keys.REMEMBERED_AREA, None)
+    for name in ("area", "household", "unit"):
+        st.query_params.pop(name, None)
+
+
+def render_sample_switcher(roles: list[str], current: str) -> None:
+    """The 示例模式 banner and the role switcher: anyone can see what each role sees."""
+    st.info(t("auth.sample_banner"))  # info, not warning: warnings are for problems with the request
+    st.session_state[Keys.SAMPLE_ROLE] = current
+    st.selectbox(t("auth.sample_role"), roles, key=Keys.SAMPLE_ROLE, on_change=_switch_sample_role,
+                 format_func=lambda code: t(f"user_role.{code}"), help=t("auth.sample_role_help"))
+
+
+def render_signed_in(display_name: str, role: str, on_sign_out: Callable[[], None]) -> None:
+    """Who is signed in, their role, and the sign-out button."""
+    st.caption(t("auth.signed_in_as", name=md_escape(display_name), role=t(f"user_role.{role}")))
+    st.button(t("auth.sign_out"), on_click=on_sign_out, key="auth_sign_out")
+
+
+def _go_to_root() -> None:
+    st.query_params["area"] = st.session_state[Keys.ROOT_PICKER]
+    st.query_params.pop("household", None)
+
+
+def render_area_picker(tree: pd.DataFrame, chain: list[str], roots: list[str] | None = None) -> None:
+    """One select box per level below the top area, following the current chain.
+
+    A viewer assigned several areas (a case officer's villages) first picks one of them.
+    """
     st.markdown(f"**{t('app.area')}**")
+    if roots and len(roots) > 1:
+        st.session_state[Keys.ROOT_PICKER] = chain[0]
+        names = dict(zip(tree["code"], tree["name"]))
+        st.selectbox(t("auth.my_areas"), roots, key=Keys.ROOT_PICKER, on_change=_go_to_root,
+                     format_func=lambda code: names.get(code, code))
     top = tree.loc[chain[0]]
     st.caption(f"{md_escape(top['name'])}（{label_of('level', top['level'])}）")
     for depth, parent_code in enumerate(chain):

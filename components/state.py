@@ -16,8 +16,14 @@ class Keys:
     REMEMBERED_ASOF = "remembered_asof"
     HOUSEHOLD_PAGE = "household_page_{village}"
     HOUSEHOLD_FILTER = "household_filter_{village}"
+    USER = "auth_user"  # the signed-in user's name; the frame looks the user up again on every run
+    VIEWER = "auth_viewer"  # the resolved Viewer (who, role, scope) for this run
+    SAMPLE_ROLE = "auth_sample_role"  # sample mode: the role switcher's choice
+    AUDITED = "auth_audited"  # what this session already logged, so reruns do not repeat entries
+    ROOT_PICKER = "area_root_picker"  # users with several assigned areas pick one here
 
 
 def init_state() -> None:
     """Create the keys the frame relies on; safe to call on every run."""
     st.session_state.setdefault(Keys.VIEW, None)
+    st.session_state.setdefault(Keys.AUDITED, set())

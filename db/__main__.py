@@ -31,7 +31,16 @@ def main(argv: list[str] | None = None) -> int:
     init = commands.add_parser("init", help="create every table and index (idempotent)")
     init.add_argument("--db", default=None, help="SQLAlchemy URL (default: $DASHBOARD_DB_URL or data/monitoring.db)")
     init.add_argument("--drop", action="store_true", help="drop existing tables first")
+    commands.add_parser("hash-password", help="print a password hash for the users file (asks for the password)")
+    grant = commands.add_parser("grant-app-role", help="create the app's database role: read all, append audit")
+    grant.add_argument("--db", default=None, help="an administrator's SQLAlchemy URL (PostgreSQL or MariaDB)")
+    grant.add_argument("--role", default="dashboard_app", help="the role (user) the app connects as")
+    grant.add_argument("--password", default=None, help="its password (default: asked for)")
+    grant.add_argument("--host", default="%", help="MariaDB/MySQL: hosts it may connect from")
+    grant.add_argument("--print", action="store_true", help="print the SQL instead of running it")
     args = parser.parse_args(argv)
+    if args.command in ("hash-password", "grant-app-role"):
+        return _access_command(args)
 
     url = args.db or configured_url()
     if args.command == "init":
@@ -41,6 +50,37 @@ def main(argv: list[str] | None = None) -> int:
         metadata.create_all(engine)
         added = ensure_indexes(engine)
         print(f"schema ready: {safe_url(url)} ({len(metadata.tables)} tables, {added} indexes added)")
+    return 0
+
+
+def _access_command(args: argparse.Namespace) -> int:
+    import getpass
+
+    from components.auth_users import hash_password
+    from db.app_role import grant_app_role, grant_statements
+
+    if args.command == "hash-password":
+        # From a pipe (scripts) read one line; at a terminal ask twice without echo.
+        password = sys.stdin.readline().rstrip("\n") if not sys.stdin.isatty() else getpass.getpass("password: ")
+        if sys.stdin.isatty() and getpass.getpass("again: ") != password:
+            print("passwords differ", file=sys.stderr)
+            return 2
+        if not password:
+            print("empty password", file=sys.stderr)
+            return 2
+        print(hash_password(password))
+        return 0
+    engine = make_engine(args.db or configured_url())
+    password = args.password or getpass.getpass(f"password for {args.role}: ")
+    try:
+        if args.print:
+            print(";\n".join(grant_statements(engine, args.role, password, args.host)) + ";")
+        else:
+            count = grant_app_role(engine, args.role, password, args.host)
+            print(f"app role {args.role} ready on {safe_url(engine.url.render_as_string())} ({count} statements)")
+    except ValueError as error:
+        print(error, file=sys.stderr)
+        return 2
     return 0
 
 

@@ -8,6 +8,7 @@ page filters on carries an index, so the same schema stays fast on SQLite, Postg
 from __future__ import annotations
 
 from sqlalchemy import (
+    DDL,
     Boolean,
     Column,
     Date,
@@ -22,6 +23,7 @@ from sqlalchemy import (
     Table,
     Text,
 )
+from sqlalchemy import event
 from sqlalchemy.dialects import mysql
 
 metadata = MetaData()
@@ -261,6 +263,31 @@ dataset_info = Table(
     Column("value", String(500)),
     Column("updated_at", DateTime),
 )
+
+# added: who saw or exported what, and which requests were refused (PIPL art. 51). Append-only:
+# on SQLite the triggers below abort UPDATE and DELETE; on PostgreSQL/MariaDB the app's database
+# role gets only SELECT and INSERT on it (`python -m db grant-app-role`). No foreign keys: a
+# refused request may name an area or household that does not exist.
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime, nullable=False, index=True),
+    Column("user_name", String(64), nullable=False, index=True),
+    Column("role", String(32), nullable=False),
+    Column("page", String(32)),
+    Column("area_code", String(12)),
+    Column("household_id", Integer),
+    Column("action", String(16), nullable=False),  # view / detail / export / refused / signin / signout
+    Column("detail", String(500)),
+)
+
+AUDIT_ACTIONS: tuple[str, ...] = ("view", "detail", "export", "refused", "signin", "signout")
+
+for _verb in ("UPDATE", "DELETE"):
+    event.listen(audit_log, "after_create", DDL(
+        f"CREATE TRIGGER IF NOT EXISTS audit_log_no_{_verb.lower()} BEFORE {_verb} ON audit_log "
+        "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END").execute_if(dialect="sqlite"))
 
 CONTRACT_TABLES: tuple[str, ...] = (
     "area", "area_boundary", "household", "monitoring_case", "case_risk", "household_income",

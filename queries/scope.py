@@ -19,6 +19,10 @@ class Scope:
 
     roots: tuple[tuple[str, str], ...]  # (area code, level) pairs
     personal_detail: bool = False
+    # Defaults keep Scope(roots=..., personal_detail=...) meaning what it always did.
+    household_detail: bool = True  # False: aggregates only, household rows come back empty
+    unit_code: str | None = None  # the viewer's own unit (department heads): "mine" in the task matrix
+    audit_reader: bool = False  # may read the audit log (county leaders)
 
     def ranges(self) -> list[tuple[str, str]]:
         """Code ranges (inclusive) covering every area under the roots."""

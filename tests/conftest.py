@@ -105,6 +105,26 @@ def engine_db_url(request, sample_db_url, server_database) -> str:
     return build_sample(server_database(request.param, "sample"))
 
 
+@pytest.fixture(autouse=True)
+def runs_go_through_the_frame(monkeypatch):
+    """Make every AppTest run start at app.py, as every run after the first does in a real server.
+
+    AppTest resets PagesManager.uses_pages_directory before each run; with a pages/ folder that
+    puts it in legacy mode, where a rerun executes pages/<page>.py directly with the previous
+    run's view — bypassing sign-in and scope. A server leaves that mode at its first st.navigation
+    call and never returns to it.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+
+
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 APP_ASOF = "2026-11-20"
 

@@ -1,0 +1,67 @@
+"""Roles and what each may see: the one place a user's role becomes a query Scope (no Streamlit)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from queries.scope import Scope
+
+BROAD_LEVELS = ("province", "city", "county")
+
+
+@dataclass(frozen=True)
+class Role:
+    """What a role may see. Area levels: the levels its assigned areas must be at."""
+
+    code: str
+    area_levels: tuple[str, ...]
+    whole_dataset_by_default: bool  # no areas configured: the top of the tree (else: nothing)
+    personal_detail: bool
+    household_detail: bool
+    audit_reader: bool = False
+    personal_detail_configurable: bool = False  # the users file may lift the masking
+
+
+ROLES: dict[str, Role] = {
+    role.code: role for role in (
+        Role("county_leader", BROAD_LEVELS, True, personal_detail=False, household_detail=True, audit_reader=True),
+        Role("township_leader", ("township",), False, personal_detail=False, household_detail=True,
+             personal_detail_configurable=True),
+        Role("department_head", BROAD_LEVELS, True, personal_detail=False, household_detail=False),
+        Role("case_officer", ("village",), False, personal_detail=True, household_detail=True),
+        Role("briefing", BROAD_LEVELS, True, personal_detail=False, household_detail=False),
+    )
+}
+SAMPLE_ROLE = "county_leader"  # who the sample mode signs in as
+# Pages only some roles may open (the page itself checks again through the scope).
+RESTRICTED_PAGES: dict[str, frozenset[str]] = {"audit": frozenset({"county_leader"})}
+
+
+def may_open(role_code: str, url_path: str) -> bool:
+    """True when the role sees the page in its navigation."""
+    allowed = RESTRICTED_PAGES.get(url_path)
+    return allowed is None or role_code in allowed
+
+
+def build_scope(role: Role, configured: tuple[str, ...], found: pd.DataFrame, top: pd.DataFrame,
+                unit_code: str | None = None, personal_detail: bool | None = None) -> Scope:
+    """The scope of a user: the configured areas found at the role's levels, detail by role.
+
+    `found` (the configured areas that exist) and `top` hold code and level columns. Only a user
+    with no areas configured gets the top of the tree, and only for roles that default to it;
+    unknown codes or areas at another level are dropped, never widened: a mistake in the users
+    file must never grant more.
+    """
+    if not configured:
+        rows = top if role.whole_dataset_by_default else top.iloc[0:0]
+    else:
+        rows = found[found["code"].isin(configured) & found["level"].isin(role.area_levels)]
+    roots = tuple(sorted(zip(rows["code"].astype(str), rows["level"].astype(str))))
+    detail = role.personal_detail
+    if role.personal_detail_configurable and personal_detail is not None:
+        detail = bool(personal_detail)
+    return Scope(roots=roots, personal_detail=detail and role.household_detail,
+                 household_detail=role.household_detail, unit_code=unit_code,
+                 audit_reader=role.audit_reader)
