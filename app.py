@@ -105,13 +105,14 @@ def _change_scores(view: View) -> dict[str, int]:
     return {"risk": new + int(problems["found"].iloc[-1]), "map": new, "trends": abs(change)}
 
 
-def _big_screen(view: View, tree, current: str) -> None:
+def _big_screen(view: View, tree, current: str, allowed: frozenset[str]) -> None:
     settings = screen_settings(st.query_params.to_dict())
     if settings.problems:
         st.warning(t("params.ignored", items="；".join(t(key, value=value) for key, value in settings.problems)))
     render_screen_frame(tree.at[view.area_code, "name"], view.asof.isoformat())
     query = {**view.link(), **{name: st.query_params[name] for name in ("dwell", "playlist") if name in st.query_params}}
-    render_rotation(current, build_playlist(_change_scores(view), settings.playlist), settings.dwell, query)
+    playlist = build_playlist(_change_scores(view), settings.playlist, allowed)
+    render_rotation(current, playlist, settings.dwell, query)
 
 
 def main() -> None:
@@ -149,7 +150,7 @@ def main() -> None:
     if page_name is not None:
         log_view(viewer, view, page_name, refusals)
     if view.screen:
-        _big_screen(view, area_tree(db, view.scope), page_name or "")
+        _big_screen(view, area_tree(db, view.scope), page_name or "", frozenset(spec.url_path for spec in allowed))
         navigation.run()
         return
     with st.sidebar:

@@ -24,8 +24,8 @@ from components.page_registry import PAGES
 DEFAULT_DWELL_SECONDS = 60
 DWELL_RANGE = (5, 3600)
 RELOAD_HOURS = 4
-# Pages whose subject is households one by one never join the playlist (counts only on screen).
-NEVER_ON_SCREEN = frozenset({"drill"})
+# Pages about households one by one, or about who looked at what, never join the playlist.
+NEVER_ON_SCREEN = frozenset({"drill", "audit"})
 PAUSED_KEY, SHOWN_AT_KEY = "screen_paused", "screen_shown_at"
 
 
@@ -59,9 +59,12 @@ def screen_settings(raw: Mapping[str, str], env: Mapping[str, str] = os.environ)
     return ScreenSettings(dwell, playlist, tuple(problems))
 
 
-def build_playlist(change_scores: Mapping[str, int], configured: tuple[str, ...] | None) -> list[str]:
-    """The pages in rotation: as configured, else the cockpit first, then the most changed pages."""
-    available = [spec.url_path for spec in PAGES if spec.url_path not in NEVER_ON_SCREEN]
+def build_playlist(change_scores: Mapping[str, int], configured: tuple[str, ...] | None,
+                   allowed: frozenset[str] | None = None) -> list[str]:
+    """The pages in rotation (of those the viewer may open): as configured, else the cockpit first,
+    then the most changed pages."""
+    available = [spec.url_path for spec in PAGES if spec.url_path not in NEVER_ON_SCREEN
+                 and (allowed is None or spec.url_path in allowed)]
     if configured:
         return [name for name in configured if name in available]
     rest = sorted((name for name in available if name != "overview"),
