@@ -120,6 +120,8 @@ def _toggle_pause() -> None:
 
 def render_rotation(current: str, playlist: list[str], dwell: int, query: dict[str, str]) -> None:
     """The pause button (also the space bar) and the timer that moves to the next page."""
+    if not playlist:
+        return
     if st.session_state.get("screen_page") != current:
         st.session_state["screen_page"] = current
         st.session_state[SHOWN_AT_KEY] = time.monotonic()
