@@ -10,8 +10,9 @@ import streamlit as st
 from components.labels import t
 from components.task_grid import page_link
 
-RANKING_COLUMNS = ("unit", "overdue_milestones", "overdue_change", "behind_tasks", "behind_change",
+RANKING_COLUMNS = ("unit", "overdue_milestones", "overdue_change_text", "behind_tasks", "behind_change_text",
                    "lead_count", "task_count", "link")
+ROW_PX = 35
 OVERDUE_COLUMNS = ("task", "unit", "milestone", "due_on", "overdue_days", "link")
 
 
@@ -22,7 +23,16 @@ def build_ranking_table(ranking: pd.DataFrame, units: pd.DataFrame,
                      .any(axis=1)].copy()
     moving["unit"] = [units["name"].get(code, code) for code in moving["unit_code"]]
     moving["link"] = [page_link(link_query("unit", code)) for code in moving["unit_code"]]
+    for column in ("overdue_change", "behind_change"):
+        moving[column + "_text"] = moving[column].map(change_text)
     return moving.reset_index(drop=True)
+
+
+def change_text(change: int) -> str:
+    """A week's change as the room reads it: ▲2 worse, ▼1 better, — unchanged."""
+    if change > 0:
+        return f"▲{change}"
+    return f"▼{-change}" if change < 0 else "—"
 
 
 def build_overdue_table(overdue: pd.DataFrame, tasks: pd.DataFrame, units: pd.DataFrame,
@@ -50,10 +60,11 @@ def render_behind(ranking: pd.DataFrame, overdue: pd.DataFrame, previous_week: s
     else:
         config = {c: st.column_config.NumberColumn(t(f"task_col.{c}")) for c in RANKING_COLUMNS[1:-1]}
         for c in ("overdue_change", "behind_change"):
-            config[c] = st.column_config.NumberColumn(t(f"task_col.{c}"), format="%+d")
+            config[c + "_text"] = st.column_config.TextColumn(t(f"task_col.{c}"))
         config["unit"] = st.column_config.TextColumn(t("task_col.unit"))
         config["link"] = link
-        st.dataframe(ranking, column_order=RANKING_COLUMNS, column_config=config, hide_index=True, width="stretch")
+        st.dataframe(ranking, column_order=RANKING_COLUMNS, column_config=config, hide_index=True, width="stretch",
+                     height=ROW_PX * (len(ranking) + 1) + 3)  # every unit visible: a ranking is read whole
     st.markdown(f"#### {t('tasks.overdue_heading')}")
     if overdue.empty:
         st.info(t("tasks.overdue_none"))
