@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Callable
 
-from queries import areas, drill, households
+from queries import areas, drill, households, tasks
 from queries.scope import Scope
 
 
@@ -44,6 +44,14 @@ def _village_view(db: str, scope: Scope, t: Target, page: int) -> None:
     households.village_households(db, scope, t.village, t.asof, page)
 
 
+def _task_matrix(db: str, scope: Scope, asof: date) -> None:
+    """What every view of the tasks page reads first."""
+    tasks.tasks_in_scope(db, scope)
+    tasks.unit_list(db, scope)
+    tasks.task_links(db, scope)
+    tasks.cell_status(db, scope, asof)
+
+
 # One case per page view, as a user waits for it (Streamlit's cache is cleared before each run).
 CASES: tuple[Case, ...] = (
     Case("drill", "county: tiles + townships", lambda db, s, t: _area_view(db, s, t.county, "county", "township", t.asof)),
@@ -52,4 +60,13 @@ CASES: tuple[Case, ...] = (
     Case("drill", "village: households last page", lambda db, s, t: _village_view(db, s, t, 10_000)),
     Case("drill", "household profile", lambda db, s, t: (households.household_record(db, s, t.household),
                                                          households.household_cases(db, s, t.household, t.asof))),
+    # Task tables grow with tasks and units, not households: the same figures at any county size.
+    Case("tasks", "matrix (tasks, units, cells as of the date)", lambda db, s, t: _task_matrix(db, s, t.asof)),
+    Case("tasks", "unit view (fpb, 13 tasks)", lambda db, s, t: (_task_matrix(db, s, t.asof),
+                                                              tasks.milestones(db, s, t.asof, unit_code="fpb"))),
+    Case("tasks", "task view (T10, 15 units)", lambda db, s, t: (
+        _task_matrix(db, s, t.asof), tasks.progress_history(db, s, "T10", t.asof),
+        tasks.milestones(db, s, t.asof, task_code="T10"))),
+    Case("tasks", "who is behind (ranking + week before + overdue list)", lambda db, s, t: (
+        _task_matrix(db, s, t.asof), tasks.unit_ranking(db, s, t.asof), tasks.overdue_milestones(db, s, t.asof))),
 )

@@ -58,7 +58,10 @@ def small_db(tmp_path_factory) -> str:
              "status": "on_track", "note": "五月"},
             {"id": 2, "task_code": "T01", "unit_code": "a", "reported_on": date(2024, 6, 25), "percent": 55,
              "status": "at_risk", "note": "六月"},
-            {"id": 3, "task_code": "T01", "unit_code": "b", "reported_on": date(2024, 5, 25), "percent": 100,
+            # Two reports on one day: the later-entered one (higher id) is the latest.
+            {"id": 3, "task_code": "T01", "unit_code": "b", "reported_on": date(2024, 5, 25), "percent": 90,
+             "status": "on_track", "note": "初报"},
+            {"id": 4, "task_code": "T01", "unit_code": "b", "reported_on": date(2024, 5, 25), "percent": 100,
              "status": "on_track", "note": "完成"},
         ])
     engine.dispose()
@@ -87,7 +90,7 @@ def test_cell_status_on_both_sides_of_each_date(small_db, asof, status, percent,
 
 def test_a_finished_task_is_done_even_with_an_open_milestone(small_db):
     cell = _cell(small_db, date(2024, 7, 1), unit_code="b")
-    assert cell["status"] == "done" and cell["overdue"] == 1
+    assert cell["status"] == "done" and cell["overdue"] == 1 and cell["note"] == "完成"
 
 
 def test_milestones_hide_a_completion_after_the_date(small_db):
