@@ -23,7 +23,7 @@ STATUS_STYLE = {
 STATUS_ORDER = ("overdue", "at_risk", "not_started", "on_track", "done")  # worst first
 UNIT_ORDERS = ("default", "lead", "late")
 TASK_ORDERS = ("seq", "status")
-TASK_COLUMN_PX = 250  # the task title column; unit columns share the rest of the width equally
+TASK_COLUMN_PX = 290  # the task title column; unit columns share the rest of the width equally
 
 
 def unit_abbreviation(code: str, name: str) -> str:

@@ -39,10 +39,39 @@ def test_matrix_fits_a_full_hd_screen_without_horizontal_scrolling(open_page, ma
     widths = page.evaluate("""() => ({doc: document.documentElement.scrollWidth, win: window.innerWidth,
         table: document.querySelector('table.task-matrix').getBoundingClientRect().right})""")
     assert widths["doc"] <= widths["win"] and widths["table"] <= widths["win"]
+    clipped = page.evaluate("""() => [...document.querySelectorAll('table.task-matrix th.tm-unit')]
+        .filter(th => th.scrollWidth > th.clientWidth).map(th => th.innerText)""")
+    assert clipped == []  # every abbreviation readable in full
     header = table.locator("thead th[title]").first
     assert header.get_attribute("title") in set(units["name"]) | {
         n + t("tasks.unit_alias", alias=a) for n, a in zip(units["name"], units["alias"]) if isinstance(a, str)}
     assert opened.errors == [] and opened.foreign_requests == []
+
+
+def test_thirty_two_units_still_fit_the_same_width(open_page):
+    """The sample has 26 units; a county with ~30 must still fit: render 16 × 32 at the page's width."""
+    from components.task_grid import build_matrix_html
+
+    opened = open_page(f"/tasks?asof={ASOF}", viewport=(1920, 1080))
+    width = opened.page.evaluate("document.querySelector('table.task-matrix').parentElement.clientWidth")
+    codes = [f"u{i:02d}" for i in range(32)]
+    units = pd.DataFrame({"code": codes, "name": [f"第{i}号单位办" for i in range(32)], "alias": None})
+    tasks = pd.DataFrame({"code": [f"T{i:02d}" for i in range(1, 17)], "seq": range(1, 17),
+                          "title": ["抓党建促巩固拓展脱贫攻坚成果和乡村振兴"] * 16})
+    links = pd.DataFrame([(task, unit, "lead" if (i + j) % 7 == 0 else "responsible")
+                          for i, task in enumerate(tasks["code"]) for j, unit in enumerate(codes) if (i * j) % 3 == 0],
+                         columns=["task_code", "unit_code", "role"])
+    cells = links[["task_code", "unit_code"]].drop_duplicates().assign(
+        percent=50.0, reported_status="on_track", reported_on=None, note="", overdue=0, status="on_track")
+    html = build_matrix_html(tasks, units.set_index("code", drop=False), links, cells, codes, list(tasks["code"]),
+                             lambda param, code: {param: code})
+    page = opened.page.context.new_page()
+    page.set_content(f'<body style="margin:0;font-family:sans-serif"><div style="width:{width}px">{html}</div></body>')
+    sizes = page.evaluate("""() => ({right: document.querySelector('table').getBoundingClientRect().right,
+        clipped: [...document.querySelectorAll('th.tm-unit')].filter(th => th.scrollWidth > th.clientWidth).length,
+        doc: document.documentElement.scrollWidth, win: window.innerWidth})""")
+    assert sizes["right"] <= width + 1 and sizes["doc"] <= sizes["win"] and sizes["clipped"] == 0
+    page.screenshot(path=str(SCREENSHOTS / "tasks_matrix_32_units.png"))
 
 
 def test_unit_link_opens_straight_onto_that_units_tasks(open_page, matrix_rows):
@@ -59,6 +88,9 @@ def test_unit_link_opens_straight_onto_that_units_tasks(open_page, matrix_rows):
     for title in led["title"]:
         assert page.get_by_text(title).first.is_visible()
     page.screenshot(path=str(SCREENSHOTS / "tasks_unit_fpb.png"), full_page=True)
+    page.get_by_text(t("tasks.unit_supporting"), exact=True).scroll_into_view_if_needed()
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(SCREENSHOTS / "tasks_unit_fpb_supporting.png"))
     assert opened.errors == [] and opened.foreign_requests == []
 
 
