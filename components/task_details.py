@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from html import escape
-from typing import Callable
-
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
 from components.labels import label_of, t
-from components.task_grid import page_link
+from components.task_grid import LinkQuery, page_link
 from components.text import md_escape
 
 # Streamlit's coloured-text names for a status in an expander label.
@@ -74,8 +72,9 @@ def build_progress_figure(history: pd.DataFrame, units: pd.DataFrame) -> go.Figu
         notes = [escape(str(n)) if isinstance(n, str) else "" for n in rows["note"]]
         figure.add_trace(go.Scatter(
             x=rows["reported_on"], y=rows["percent"], mode="lines+markers", name=name, marker={"size": 4},
-            customdata=list(zip(statuses, notes)),
-            hovertemplate=f"{name}<br>%{{x|%Y-%m-%d}}: %{{y:.0f}}%<br>%{{customdata[0]}} %{{customdata[1]}}<extra></extra>"))
+            customdata=[(name, status, note) for status, note in zip(statuses, notes)],
+            # Text goes through customdata, never into the template, where %{...} would be expanded.
+            hovertemplate="%{customdata[0]}<br>%{x|%Y-%m-%d}: %{y:.0f}%<br>%{customdata[1]} %{customdata[2]}<extra></extra>"))
     figure.update_layout(height=380, margin={"l": 10, "r": 10, "t": 10, "b": 10},
                          xaxis_title=t("tasks.chart_x"), yaxis_title=t("tasks.chart_y"),
                          yaxis={"range": [0, 105]}, legend={"orientation": "h", "y": -0.2})
@@ -87,7 +86,7 @@ def _status_label(status: str, percent: object) -> str:
 
 
 def render_unit_view(unit: pd.Series, table: pd.DataFrame, milestones: pd.DataFrame, units: pd.DataFrame,
-                     link_query: Callable[[str, str], dict[str, str]]) -> None:
+                     link_query: LinkQuery) -> None:
     """A unit's led and supporting tasks, each with status, latest report, other units and milestones."""
     alias = t("tasks.unit_alias", alias=unit["alias"]) if isinstance(unit["alias"], str) and unit["alias"] else ""
     st.subheader(t("tasks.unit_heading", unit=md_escape(unit["name"] + alias)))
@@ -108,7 +107,7 @@ def render_unit_view(unit: pd.Series, table: pd.DataFrame, milestones: pd.DataFr
 
 
 def _render_unit_task(row, milestones: pd.DataFrame, units: pd.DataFrame,
-                      link_query: Callable[[str, str], dict[str, str]]) -> None:
+                      link_query: LinkQuery) -> None:
     label = f"{row.seq}. {md_escape(row.title)} · {_status_label(row.status, row.percent)}"
     with st.expander(label, expanded=row.status in ("overdue", "at_risk")):
         st.markdown(t("tasks.task_status_line", status=label_of("task_status", row.status),
@@ -119,13 +118,14 @@ def _render_unit_task(row, milestones: pd.DataFrame, units: pd.DataFrame,
         if milestones.empty:
             st.caption(t("tasks.no_milestones"))
         else:
-            st.table(build_milestone_table(milestones, units).drop(columns=t("task_col.unit")), hide_index=True,
-                     border="horizontal")
+            table = build_milestone_table(milestones, units).drop(columns=t("task_col.unit"))
+            # st.table renders Markdown in cells: database text must show as typed.
+            st.table(table.map(md_escape), hide_index=True, border="horizontal")
         st.markdown(f"[{t('tasks.task_progress_heading')} ›]({page_link(link_query('task', row.task_code))})")
 
 
 def build_task_units(task_code: str, units: pd.DataFrame, links: pd.DataFrame, cells: pd.DataFrame,
-                     link_query: Callable[[str, str], dict[str, str]]) -> pd.DataFrame:
+                     link_query: LinkQuery) -> pd.DataFrame:
     """Every unit on one task: role(s), status, percent, latest report, note, overdue milestones, link."""
     mine = links[links["task_code"] == task_code]
     roles = mine.groupby("unit_code", sort=False)["role"].agg(list)

@@ -24,6 +24,7 @@ STATUS_ORDER = ("overdue", "at_risk", "not_started", "on_track", "done")  # wors
 UNIT_ORDERS = ("default", "lead", "late")
 TASK_ORDERS = ("seq", "status")
 TASK_COLUMN_PX = 290  # the task title column; unit columns share the rest of the width equally
+LinkQuery = Callable[[str, str], dict[str, str]]  # (param "unit" or "task", code) -> query of its view
 
 
 def unit_abbreviation(code: str, name: str) -> str:
@@ -88,7 +89,7 @@ def _cell_html(task_title: str, unit_name: str, roles: list[str], cell: pd.Serie
 
 def build_matrix_html(tasks: pd.DataFrame, units: pd.DataFrame, links: pd.DataFrame, cells: pd.DataFrame,
                       unit_order: list[str], task_order: list[str],
-                      link_query: Callable[[str, str], dict[str, str]]) -> str:
+                      link_query: LinkQuery) -> str:
     """The matrix as one HTML table that fits the page width; every database value escaped.
 
     link_query(param, code) gives the query of the unit's (param "unit") or task's ("task") view.

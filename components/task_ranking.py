@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Callable
-
 import pandas as pd
 import streamlit as st
 
 from components.labels import t
-from components.task_grid import page_link
+from components.task_grid import LinkQuery, page_link
 
 RANKING_COLUMNS = ("unit", "overdue_milestones", "overdue_change_text", "behind_tasks", "behind_change_text",
                    "lead_count", "task_count", "link")
@@ -17,7 +15,7 @@ OVERDUE_COLUMNS = ("task", "unit", "milestone", "due_on", "overdue_days", "link"
 
 
 def build_ranking_table(ranking: pd.DataFrame, units: pd.DataFrame,
-                        link_query: Callable[[str, str], dict[str, str]]) -> pd.DataFrame:
+                        link_query: LinkQuery) -> pd.DataFrame:
     """Units with something overdue or behind now or a week ago, worst first, with a link to each."""
     moving = ranking[(ranking[["overdue_milestones", "behind_tasks", "overdue_change", "behind_change"]] != 0)
                      .any(axis=1)].copy()
@@ -36,7 +34,7 @@ def change_text(change: int) -> str:
 
 
 def build_overdue_table(overdue: pd.DataFrame, tasks: pd.DataFrame, units: pd.DataFrame,
-                        link_query: Callable[[str, str], dict[str, str]]) -> pd.DataFrame:
+                        link_query: LinkQuery) -> pd.DataFrame:
     """Overdue milestones, longest overdue first: task, unit, milestone, due date, days overdue."""
     titles = tasks.set_index("code")
     table = pd.DataFrame({

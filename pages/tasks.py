@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from components.labels import t
 from components.task_details import build_task_units, build_unit_tasks, render_task_view, render_unit_view
-from components.task_grid import (build_matrix_html, order_tasks, order_units, pick_known, render_matrix,
-                                  render_matrix_controls, render_pickers)
+from components.task_grid import (LinkQuery, build_matrix_html, order_tasks, order_units, pick_known,
+                                  render_matrix, render_matrix_controls, render_pickers)
 from components.task_ranking import build_overdue_table, build_ranking_table, render_behind
 from components.view import View, current_view
 from queries.tasks import (WEEK, cell_status, milestones, overdue_milestones, progress_history, task_links,
                            tasks_in_scope, unit_list, unit_ranking)
 
 
-def show_overview(view: View, tasks, units, links, cells, link_query) -> None:
+def show_overview(view: View, tasks: pd.DataFrame, units: pd.DataFrame, links: pd.DataFrame,
+                  cells: pd.DataFrame, link_query: LinkQuery) -> None:
     """The matrix and the who-is-behind ranking, in two tabs."""
     matrix_tab, behind_tab = st.tabs([t("tasks.tab_matrix"), t("tasks.tab_behind")])
     with matrix_tab:

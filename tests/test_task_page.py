@@ -114,3 +114,33 @@ def test_who_is_behind_ranks_units_with_overdue_milestones_first(tasks_page):
 def test_status_labels_exist_for_every_status():
     for status in ("done", "on_track", "at_risk", "overdue", "not_started"):
         assert label_of("task_status", status) != status
+
+
+def test_database_text_shows_as_typed(sample_db_url, tmp_path, monkeypatch):
+    import shutil
+
+    from sqlalchemy import create_engine, text
+
+    from components.text import md_escape
+
+    copy = tmp_path / "copy.db"
+    shutil.copy(sample_db_url.removeprefix("sqlite:///"), copy)
+    hostile = "**粗体** [链接](http://example.com) <img src=x onerror=alert(1)>"
+    engine = create_engine(f"sqlite:///{copy}")
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE task_milestone SET title = :t WHERE unit_code = 'fpb'"), {"t": hostile})
+        connection.execute(text("UPDATE task SET title = :t WHERE code = 'T01'"), {"t": hostile})
+        connection.execute(text("UPDATE unit SET name = :t WHERE code = 'xq'"), {"t": hostile})
+    engine.dispose()
+    monkeypatch.setenv("DASHBOARD_DB_URL", f"sqlite:///{copy}")
+    test = AppTest.from_file(APP, default_timeout=60)
+    test.query_params["unit"] = "fpb"
+    test.query_params["asof"] = "2024-06-30"
+    test.run()
+    test.switch_page(TASKS_PAGE).run()
+    assert not test.exception
+    assert test.expander[0].label.startswith("1. " + md_escape(hostile))
+    cells = {str(v) for table in test.table for v in table.value.to_numpy().ravel()}
+    assert md_escape(hostile) in cells and hostile not in cells
+    others = [m.value for m in test.markdown if "onerror" in m.value]
+    assert others and all(hostile not in value for value in others)

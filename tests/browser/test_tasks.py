@@ -125,3 +125,15 @@ def test_who_is_behind_tab(open_page):
     assert page.get_by_text(t("tasks.overdue_heading")).is_visible()
     page.screenshot(path=str(SCREENSHOTS / "tasks_behind.png"), full_page=True)
     assert page.locator(EXCEPTION).count() == 0 and opened.errors == []
+
+
+def test_picking_a_task_puts_it_in_the_url(open_page):
+    opened = open_page(f"/tasks?asof={ASOF}", viewport=(1920, 1080))
+    page = opened.page
+    picker = page.locator('[data-testid="stSelectbox"]').filter(has_text=t("tasks.pick_task"))
+    picker.get_by_role("combobox").click()
+    page.get_by_role("option", name="5. 巩固拓展饮水安全有保障").click()
+    page.wait_for_function("location.search.includes('task=T05')")
+    wait_for_app(page)
+    assert page.locator("h3").filter(has_text="5. 巩固拓展饮水安全有保障").count() == 1
+    assert page.locator(EXCEPTION).count() == 0 and opened.errors == [] and opened.foreign_requests == []
