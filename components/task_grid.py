@@ -24,6 +24,8 @@ STATUS_ORDER = ("overdue", "at_risk", "not_started", "on_track", "done")  # wors
 UNIT_ORDERS = ("default", "lead", "late")
 TASK_ORDERS = ("seq", "status")
 TASK_COLUMN_PX = 290  # the task title column; unit columns share the rest of the width equally
+PICK_UNIT_KEY, PICK_TASK_KEY = "tasks_pick_unit", "tasks_pick_task"  # session keys of this page's widgets
+SORT_KEY = "tasks_sort"
 LinkQuery = Callable[[str, str], dict[str, str]]  # (param "unit" or "task", code) -> query of its view
 
 
@@ -147,7 +149,7 @@ def build_legend_html() -> str:
             f'{escape(t("tasks.responsible_mark"))} {escape(t("tasks.role_responsible"))}</div>')
 
 
-def render_matrix_controls(key_prefix: str) -> tuple[str, str]:
+def render_matrix_controls(key_prefix: str = SORT_KEY) -> tuple[str, str]:
     """Sort choices for units and tasks; returns (unit order, task order)."""
     left, right, _ = st.columns([2, 2, 3])
     unit_order = left.segmented_control(t("tasks.sort_units"), UNIT_ORDERS, default="default",
@@ -191,12 +193,12 @@ def render_pickers(units: pd.DataFrame, tasks: pd.DataFrame, unit_code: str | No
     """Unit and task select boxes; choosing one opens its view (and puts it in the URL)."""
     left, right, _ = st.columns([2, 3, 2])
     unit_names = dict(zip(units["code"], units["name"]))
-    st.session_state["tasks_pick_unit"] = unit_code or ""
-    left.selectbox(t("tasks.pick_unit"), [""] + list(unit_names), key="tasks_pick_unit",
+    st.session_state[PICK_UNIT_KEY] = unit_code or ""
+    left.selectbox(t("tasks.pick_unit"), [""] + list(unit_names), key=PICK_UNIT_KEY,
                    format_func=lambda code: unit_names.get(code, t("tasks.all_units")),
-                   on_change=_choose, args=("unit", "task", "tasks_pick_unit"))
+                   on_change=_choose, args=("unit", "task", PICK_UNIT_KEY))
     task_names = {code: f"{seq}. {title}" for code, seq, title in zip(tasks["code"], tasks["seq"], tasks["title"])}
-    st.session_state["tasks_pick_task"] = task_code or ""
-    right.selectbox(t("tasks.pick_task"), [""] + list(task_names), key="tasks_pick_task",
+    st.session_state[PICK_TASK_KEY] = task_code or ""
+    right.selectbox(t("tasks.pick_task"), [""] + list(task_names), key=PICK_TASK_KEY,
                     format_func=lambda code: task_names.get(code, t("tasks.all_tasks")),
-                    on_change=_choose, args=("task", "unit", "tasks_pick_task"))
+                    on_change=_choose, args=("task", "unit", PICK_TASK_KEY))

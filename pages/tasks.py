@@ -20,7 +20,7 @@ def show_overview(view: View, tasks: pd.DataFrame, units: pd.DataFrame, links: p
     """The matrix and the who-is-behind ranking, in two tabs."""
     matrix_tab, behind_tab = st.tabs([t("tasks.tab_matrix"), t("tasks.tab_behind")])
     with matrix_tab:
-        unit_order, task_order = render_matrix_controls("tasks_sort")
+        unit_order, task_order = render_matrix_controls()
         html = build_matrix_html(tasks, units, links, cells, order_units(links, cells, unit_order),
                                  order_tasks(tasks, cells, task_order), link_query)
         render_matrix(html)

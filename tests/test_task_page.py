@@ -144,3 +144,24 @@ def test_database_text_shows_as_typed(sample_db_url, tmp_path, monkeypatch):
     assert md_escape(hostile) in cells and hostile not in cells
     others = [m.value for m in test.markdown if "onerror" in m.value]
     assert others and all(hostile not in value for value in others)
+
+
+def test_sort_controls_reorder_rows_and_columns(tasks_page, sample_db_url):
+    from components.task_grid import order_tasks, order_units
+    from queries.tasks import task_links, tasks_in_scope
+
+    test = tasks_page(asof="2024-06-30")
+    by_seq = re.findall(r'<tr data-task="(\w+)"', _matrix_html(test))
+    assert by_seq == [f"T{n:02d}" for n in range(1, 17)]
+    asof = date(2024, 6, 30)
+    cells = cell_status(sample_db_url, SCOPE, asof)
+    links = task_links(sample_db_url, SCOPE)
+    test.button_group[0].set_value("late").run()
+    test.button_group[1].set_value("status").run()
+    html = _matrix_html(test)
+    assert re.findall(r'<tr data-task="(\w+)"', html) == order_tasks(tasks_in_scope(sample_db_url, SCOPE), cells, "status")
+    assert re.findall(r'<th class="tm-unit"[^>]*><a href="[^"]*unit=(\w+)', html) == order_units(links, cells, "late")
+    assert order_units(links, cells, "late") != order_units(links, cells, "default")
+    assert order_tasks(tasks_in_scope(sample_db_url, SCOPE), cells, "status") != by_seq  # the click changed something
+    first_row = re.search(r'<tr data-task="\w+">(.*?)</tr>', html).group(1)
+    assert 'data-status="overdue"' in first_row  # the worst task comes first
