@@ -46,9 +46,9 @@ def _village_view(db: str, scope: Scope, t: Target, page: int) -> None:
 
 def _task_matrix(db: str, scope: Scope, asof: date) -> None:
     """What every view of the tasks page reads first."""
-    tasks.tasks_in_scope(db, scope)
+    tasks.tasks_in_scope(db, scope, asof)
     tasks.unit_list(db, scope)
-    tasks.task_links(db, scope)
+    tasks.task_links(db, scope, asof)
     tasks.cell_status(db, scope, asof)
 
 

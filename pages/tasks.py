@@ -35,12 +35,13 @@ def main() -> None:
     view = current_view()
     st.title(t("tasks.title"))
     st.caption(t("tasks.caption", asof=view.asof.isoformat()))
-    tasks = tasks_in_scope(view.db, view.scope)
+    tasks = tasks_in_scope(view.db, view.scope, view.asof)
     if tasks.empty:
-        st.info(t("tasks.no_tasks"))
+        later = not tasks_in_scope(view.db, view.scope).empty  # tasks exist, none started by that date
+        st.info(t("tasks.none_yet", asof=view.asof.isoformat()) if later else t("tasks.no_tasks"))
         return
     units = unit_list(view.db, view.scope)
-    links = task_links(view.db, view.scope)
+    links = task_links(view.db, view.scope, view.asof)
     cells = cell_status(view.db, view.scope, view.asof)
     unit_code, bad_unit = pick_known(view.unit, list(units["code"]))
     task_code, bad_task = pick_known(st.query_params.get("task"), list(tasks["code"]))

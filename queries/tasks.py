@@ -1,6 +1,7 @@
 """The responsibility matrix as of a date: tasks, units, each (task, unit) cell's status, milestones.
 
-Scope rule: tasks are not area data (every department head sees the whole matrix of their
+A task appears from its start date (task.starts_on) on, so a past date shows the matrix as it
+stood. Scope rule: tasks are not area data (every department head sees the whole matrix of their
 county), but each task belongs to an area (task.area_code). A viewer sees the tasks of the areas
 under their scope roots and of every area above a root (a township's viewer sees the county's
 matrix), plus tasks tied to no area. Units are not area data: every unit is listed.
@@ -16,7 +17,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pandas as pd
-from sqlalchemy import and_, false, func, or_, select
+from sqlalchemy import and_, false, func, or_, select, true
 
 from db.schema import task, task_milestone, task_progress, task_unit, unit
 from queries.gateway import cached, read
@@ -42,16 +43,22 @@ def task_scope_filter(column, scope: Scope):
     return or_(*conditions)
 
 
-def _visible_codes(scope: Scope):
-    return select(task.c.code).where(task_scope_filter(task.c.area_code, scope))
+def _started_by(asof: date | None):
+    # A task shows from its start date on (the matrix as it stood); a task without one, always.
+    return true() if asof is None else or_(task.c.starts_on.is_(None), task.c.starts_on <= asof)
+
+
+def _visible_codes(scope: Scope, asof: date | None = None):
+    return select(task.c.code).where(task_scope_filter(task.c.area_code, scope), _started_by(asof))
 
 
 @cached
-def tasks_in_scope(db: str, scope: Scope) -> pd.DataFrame:
-    """The tasks the viewer may see, by sequence number."""
+def tasks_in_scope(db: str, scope: Scope, asof: date | None = None) -> pd.DataFrame:
+    """The tasks the viewer may see (started by asof, if given), by sequence number."""
     statement = (select(task.c.code, task.c.seq, task.c.title, task.c.detail, task.c.area_code,
                         task.c.starts_on, task.c.due_on)
-                 .where(task_scope_filter(task.c.area_code, scope)).order_by(task.c.seq, task.c.code))
+                 .where(task_scope_filter(task.c.area_code, scope), _started_by(asof))
+                 .order_by(task.c.seq, task.c.code))
     return read(db, statement)
 
 
@@ -63,10 +70,10 @@ def unit_list(db: str, scope: Scope) -> pd.DataFrame:
 
 
 @cached
-def task_links(db: str, scope: Scope) -> pd.DataFrame:
-    """Who does what: (task_code, unit_code, role) for the visible tasks."""
+def task_links(db: str, scope: Scope, asof: date | None = None) -> pd.DataFrame:
+    """Who does what: (task_code, unit_code, role) for the visible tasks (started by asof, if given)."""
     statement = (select(task_unit.c.task_code, task_unit.c.unit_code, task_unit.c.role)
-                 .where(task_unit.c.task_code.in_(_visible_codes(scope)))
+                 .where(task_unit.c.task_code.in_(_visible_codes(scope, asof)))
                  .order_by(task_unit.c.task_code, task_unit.c.role, task_unit.c.unit_code))
     return read(db, statement)
 
@@ -80,7 +87,7 @@ def _overdue_condition(asof: date):
 def cell_status(db: str, scope: Scope, asof: date) -> pd.DataFrame:
     """One row per (task, unit) on a visible task: latest report on or before asof, overdue milestones, status."""
     p, m = task_progress.c, task_milestone.c
-    visible = _visible_codes(scope)
+    visible = _visible_codes(scope, asof)
     # The latest report per pair: its date by GROUP BY, then the highest id on that date. Two small
     # aggregates beat a window function here (SQLite: 5 ms instead of 20 ms on the sample's reports).
     last_on = (select(p.task_code, p.unit_code, func.max(p.reported_on).label("last_on"))
@@ -130,7 +137,7 @@ def milestones(db: str, scope: Scope, asof: date, task_code: str | None = None,
                unit_code: str | None = None) -> pd.DataFrame:
     """Milestones of visible tasks (optionally one task / unit); completions after asof not yet known."""
     m = task_milestone.c
-    conditions = [m.task_code.in_(_visible_codes(scope))]
+    conditions = [m.task_code.in_(_visible_codes(scope, asof))]
     if task_code is not None:
         conditions.append(m.task_code == task_code)
     if unit_code is not None:
@@ -145,7 +152,7 @@ def overdue_milestones(db: str, scope: Scope, asof: date) -> pd.DataFrame:
     """Every milestone overdue on asof across the visible tasks, longest overdue first."""
     m = task_milestone.c
     statement = (select(m.id, m.task_code, m.unit_code, m.title, m.due_on, m.done_on)
-                 .where(_overdue_condition(asof), m.task_code.in_(_visible_codes(scope)))
+                 .where(_overdue_condition(asof), m.task_code.in_(_visible_codes(scope, asof)))
                  .order_by(m.due_on, m.task_code, m.unit_code, m.id))
     return _with_lateness(read(db, statement), asof)
 
@@ -165,7 +172,7 @@ def progress_history(db: str, scope: Scope, task_code: str, asof: date) -> pd.Da
     """Every progress report on one visible task up to asof, for the chart of percent over time."""
     p = task_progress.c
     statement = (select(p.unit_code, p.reported_on, p.percent, p.status, p.note)
-                 .where(p.task_code == task_code, p.reported_on <= asof, p.task_code.in_(_visible_codes(scope)))
+                 .where(p.task_code == task_code, p.reported_on <= asof, p.task_code.in_(_visible_codes(scope, asof)))
                  .order_by(p.unit_code, p.reported_on, p.id))
     return read(db, statement)
 
@@ -173,7 +180,7 @@ def progress_history(db: str, scope: Scope, task_code: str, asof: date) -> pd.Da
 @cached
 def unit_ranking(db: str, scope: Scope, asof: date) -> pd.DataFrame:
     """Per unit: tasks led and joined, overdue milestones and behind tasks on asof and their change in a week."""
-    links = task_links(db, scope)
+    links = task_links(db, scope, asof)
     now, before = cell_status(db, scope, asof), cell_status(db, scope, asof - WEEK)
     ranking = pd.DataFrame({
         "lead_count": links[links["role"] == "lead"].groupby("unit_code")["task_code"].nunique(),

@@ -165,3 +165,9 @@ def test_sort_controls_reorder_rows_and_columns(tasks_page, sample_db_url):
     assert order_tasks(tasks_in_scope(sample_db_url, SCOPE), cells, "status") != by_seq  # the click changed something
     first_row = re.search(r'<tr data-task="\w+">(.*?)</tr>', html).group(1)
     assert 'data-status="overdue"' in first_row  # the worst task comes first
+
+
+def test_a_date_before_the_first_task_says_so(tasks_page):
+    test = tasks_page(asof="2021-06-30")
+    assert not test.exception
+    assert [i.value for i in test.info] == [t("tasks.none_yet", asof="2021-06-30")]

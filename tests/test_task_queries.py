@@ -160,3 +160,12 @@ def test_cell_status_matches_pandas_on_every_engine(engine_db_url, asof):
     behind = expected[expected["expected"].isin(["overdue", "at_risk"])].groupby(level="unit_code").size()
     assert (ranking["behind_tasks"].reindex(behind.index) == behind).all()
     assert ranking["behind_tasks"].sum() == behind.sum()
+
+
+def test_a_task_appears_from_its_start_date(engine_db_url):
+    # The sample's tasks come from the document of 2021-09-20.
+    assert q.tasks_in_scope(engine_db_url, COUNTY_SCOPE, date(2021, 9, 19)).empty
+    assert q.task_links(engine_db_url, COUNTY_SCOPE, date(2021, 9, 19)).empty
+    assert q.cell_status(engine_db_url, COUNTY_SCOPE, date(2021, 9, 19)).empty
+    assert len(q.tasks_in_scope(engine_db_url, COUNTY_SCOPE, date(2021, 9, 20))) == 16
+    assert len(q.tasks_in_scope(engine_db_url, COUNTY_SCOPE)) == 16  # no date: every task
