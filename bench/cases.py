@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Callable
 
-from queries import access, areas, compliance, dataset, drill, households, overview, profile, warnings
+from queries import access, areas, compliance, dataset, drill, households, overview, profile, tasks, warnings
 from queries.scope import Scope
 
 
@@ -95,4 +95,25 @@ def _signed_in_township_view(db: str, t: Target) -> None:
 
 CASES += (
     Case("auth", "township leader: scope + own township", lambda db, s, t: _signed_in_township_view(db, t)),
+)
+
+
+def _task_matrix(db: str, scope: Scope, asof: date) -> None:
+    """What every view of the tasks page reads first."""
+    tasks.tasks_in_scope(db, scope, asof)
+    tasks.unit_list(db, scope)
+    tasks.task_links(db, scope, asof)
+    tasks.cell_status(db, scope, asof)
+
+
+# Task tables grow with tasks and units, not households: the same figures at any county size.
+CASES += (
+    Case("tasks", "matrix (tasks, units, cells as of the date)", lambda db, s, t: _task_matrix(db, s, t.asof)),
+    Case("tasks", "unit view (fpb, 13 tasks)", lambda db, s, t: (_task_matrix(db, s, t.asof),
+                                                              tasks.milestones(db, s, t.asof, unit_code="fpb"))),
+    Case("tasks", "task view (T10, 15 units)", lambda db, s, t: (
+        _task_matrix(db, s, t.asof), tasks.progress_history(db, s, "T10", t.asof),
+        tasks.milestones(db, s, t.asof, task_code="T10"))),
+    Case("tasks", "who is behind (ranking + week before + overdue list)", lambda db, s, t: (
+        _task_matrix(db, s, t.asof), tasks.unit_ranking(db, s, t.asof), tasks.overdue_milestones(db, s, t.asof))),
 )

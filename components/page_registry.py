@@ -29,5 +29,6 @@ class PageSpec:
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("overview.py", "overview", "page.overview"),
     PageSpec("drill.py", "drill", "page.drill"),
+    PageSpec("tasks.py", "tasks", "page.tasks"),
     PageSpec("audit.py", "audit", "audit_log.title"),  # county leaders only (components.roles.RESTRICTED_PAGES)
 )

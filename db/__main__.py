@@ -1,9 +1,10 @@
-"""Command line: `python -m db init --db URL`."""
+"""Command line: `python -m db init --db URL`, `python -m db import-tasks FILE --db URL`."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from db.engine import configured_url, make_engine, safe_url
 from sqlalchemy import inspect
@@ -38,6 +39,10 @@ def main(argv: list[str] | None = None) -> int:
     grant.add_argument("--password", default=None, help="its password (default: asked for)")
     grant.add_argument("--host", default="%", help="MariaDB/MySQL: hosts it may connect from")
     grant.add_argument("--print", action="store_true", help="print the SQL instead of running it")
+    tasks = commands.add_parser("import-tasks", help="load a responsibility matrix (.csv or .xlsx); all or nothing")
+    tasks.add_argument("file", type=Path, help="matrix with columns 序号, 重点工作, 牵头单位, 责任单位 [, 工作内容]")
+    tasks.add_argument("--db", default=None, help="SQLAlchemy URL (default: $DASHBOARD_DB_URL or data/monitoring.db)")
+    tasks.add_argument("--area", default=None, help="area code the tasks belong to (default: the top area)")
     args = parser.parse_args(argv)
     if args.command in ("hash-password", "grant-app-role"):
         return _access_command(args)
@@ -50,6 +55,25 @@ def main(argv: list[str] | None = None) -> int:
         metadata.create_all(engine)
         added = ensure_indexes(engine)
         print(f"schema ready: {safe_url(url)} ({len(metadata.tables)} tables, {added} indexes added)")
+    elif args.command == "import-tasks":
+        return _import_tasks(url, args.file, args.area)
+    return 0
+
+
+def _import_tasks(url: str, path: Path, area_code: str | None) -> int:
+    """Import a matrix; print every problem (in Chinese, with row numbers) and return 1 if any."""
+    from db.task_import import ImportRejected, import_tasks
+
+    engine = make_engine(url)
+    try:
+        summary = import_tasks(engine, path, area_code)
+    except ImportRejected as rejected:
+        for message in rejected.messages:
+            print(message, file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
+    print(summary.message())
     return 0
 
 

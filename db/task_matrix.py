@@ -12,6 +12,8 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
+from components.labels import t
+
 COLUMN_SEQ = "序号"
 COLUMN_TITLE = "重点工作"
 COLUMN_LEAD = "牵头单位"
@@ -142,7 +144,7 @@ def split_units(cell: str) -> list[UnitRef]:
         if char in _OPENERS:
             end = _find_closer(text, position + 1)
             if end < 0:
-                raise ValueError(f"unbalanced parenthesis in {cell!r}")
+                raise ValueError(t("task_import.unbalanced", cell=cell))
             alias = text[position + 1:end].strip()
             position = end + 1
             if not alias:
@@ -154,7 +156,7 @@ def split_units(cell: str) -> list[UnitRef]:
             attachable = False
             continue
         if char in _CLOSERS:
-            raise ValueError(f"unbalanced parenthesis in {cell!r}")
+            raise ValueError(t("task_import.unbalanced", cell=cell))
         end = position
         while end < len(text) and not _ends_name(text[end]):
             end += 1
@@ -177,16 +179,19 @@ def _ends_name(char: str) -> bool:
     return char.isspace() or char in _SEPARATORS or char in _OPENERS or char in _CLOSERS
 
 
-def parse_matrix(rows: list[dict], first_row_number: int = 1) -> ParsedMatrix:
+def parse_matrix(rows: list[dict], first_row_number: int = 1, row_numbers: list[int] | None = None,
+                 known_aliases: dict[str, str] | None = None) -> ParsedMatrix:
     """Read matrix rows (dicts keyed 序号/重点工作/牵头单位/责任单位) into tasks and row errors.
 
     Row numbers count from first_row_number (an importer reading a file with a header line
-    passes 2, so messages name the line a user sees in the spreadsheet).
+    passes 2, so messages name the line a user sees in the spreadsheet), or are given one per row
+    in row_numbers when blank lines were skipped. known_aliases (alias -> unit name, e.g. from
+    the database's unit table) resolve a lone alias the matrix itself never spells out.
     """
     result = ParsedMatrix()
     split_rows: list[tuple[int, dict, list[UnitRef], list[UnitRef]]] = []
     for offset, row in enumerate(rows):
-        number = first_row_number + offset
+        number = row_numbers[offset] if row_numbers is not None else first_row_number + offset
         try:
             lead = split_units(_cell(row, COLUMN_LEAD))
             responsible = split_units(_cell(row, COLUMN_RESPONSIBLE))
@@ -195,7 +200,8 @@ def parse_matrix(rows: list[dict], first_row_number: int = 1) -> ParsedMatrix:
             continue
         split_rows.append((number, row, lead, responsible))
 
-    result.aliases = _collect_aliases(ref for _, _, lead, resp in split_rows for ref in lead + resp)
+    result.aliases = _collect_aliases((ref for _, _, lead, resp in split_rows for ref in lead + resp),
+                                      known_aliases or {})
     seen_seqs: set[int] = set()
     for number, row, lead_refs, responsible_refs in split_rows:
         message = _row_problem(row, lead_refs, seen_seqs)
@@ -221,22 +227,37 @@ def _cell(row: dict, column: str) -> str:
     return "" if value is None else str(value).strip()
 
 
+# Longest values the schema stores (task.title, unit.name): refuse a longer one with a row message
+# instead of a database error half-way through an import.
+MAX_TITLE, MAX_UNIT_NAME, MAX_SEQ = 200, 100, 9999
+
+
 def _row_problem(row: dict, lead_refs: list[UnitRef], seen_seqs: set[int]) -> str | None:
     seq_text = _cell(row, COLUMN_SEQ)
-    if not re.fullmatch(r"\d+", seq_text):
-        return f"{COLUMN_SEQ} is missing or not a whole number: {seq_text!r}"
+    if not re.fullmatch(r"\d+", seq_text) or not 0 < int(seq_text) <= MAX_SEQ:
+        return t("task_import.bad_seq", column=COLUMN_SEQ, value=seq_text)
     if int(seq_text) in seen_seqs:
-        return f"{COLUMN_SEQ} {seq_text} appears more than once"
-    if not _cell(row, COLUMN_TITLE):
-        return f"{COLUMN_TITLE} is missing"
+        return t("task_import.duplicate_seq", column=COLUMN_SEQ, value=seq_text)
+    title = _cell(row, COLUMN_TITLE)
+    if not title:
+        return t("task_import.missing", column=COLUMN_TITLE)
+    if len(title) > MAX_TITLE:
+        return t("task_import.too_long", column=COLUMN_TITLE, limit=MAX_TITLE)
     if not lead_refs:
-        return f"{COLUMN_LEAD} is missing"
+        return t("task_import.missing", column=COLUMN_LEAD)
+    for column in (COLUMN_LEAD, COLUMN_RESPONSIBLE):
+        for name in split_units(_cell(row, column)):
+            for written in (name.name, name.alias):
+                if written and len(written) > MAX_UNIT_NAME:
+                    return t("task_import.too_long", column=column, limit=MAX_UNIT_NAME)
     return None
 
 
-def _collect_aliases(refs) -> dict[str, str]:
-    # Aliases written next to a name in this matrix win over the built-in table.
+def _collect_aliases(refs, known_aliases: dict[str, str]) -> dict[str, str]:
+    # Aliases written next to a name in this matrix win over the database's, which win over the
+    # built-in table.
     aliases = {unit.alias: unit.name for unit in KNOWN_UNITS if unit.alias}
+    aliases.update(known_aliases)
     for ref in refs:
         if ref.name and ref.alias:
             aliases[ref.alias] = ref.name

@@ -33,3 +33,38 @@ def test_init_adds_indexes_missing_from_an_existing_database(tmp_path, capsys):
     assert "ix_guarantee_check_open" in {i["name"] for i in inspect(engine).get_indexes("guarantee_check")}
     with engine.connect() as connection:  # nothing lost
         assert connection.execute(text("SELECT amount FROM monitoring_line")).scalar() == 7300
+
+
+def test_import_tasks_loads_the_seed_matrix_and_says_what_it_did(tmp_path, capsys):
+    from pathlib import Path
+
+    url = f"sqlite:///{tmp_path / 'tasks.db'}"
+    main(["init", "--db", url])
+    matrix = Path(__file__).resolve().parent.parent / "sample_data" / "seed000_matrix.csv"
+    assert main(["import-tasks", str(matrix), "--db", url]) == 0
+    assert "已导入 16 项任务（新增 16，更新 0）" in capsys.readouterr().out
+    assert main(["import-tasks", str(matrix), "--db", url]) == 0  # again: an update, not duplicates
+    assert "（新增 0，更新 16）" in capsys.readouterr().out
+    with make_engine(url).connect() as connection:
+        assert connection.execute(text("SELECT COUNT(*) FROM task")).scalar() == 16
+        assert connection.execute(text("SELECT COUNT(*) FROM task_unit")).scalar() == 84
+
+
+def test_import_tasks_with_a_bad_row_exits_1_names_the_row_and_writes_nothing(tmp_path, capsys):
+    url = f"sqlite:///{tmp_path / 'tasks.db'}"
+    main(["init", "--db", url])
+    bad = tmp_path / "bad.csv"
+    bad.write_text("序号,重点工作,牵头单位,责任单位\n1,保持主要帮扶政策总体稳定,扶贫办,学区\n2,巩固拓展义务教育有保障,,财政局\n",
+                   encoding="utf-8")
+    capsys.readouterr()
+    assert main(["import-tasks", str(bad), "--db", url]) == 1
+    err = capsys.readouterr().err
+    assert "第 3 行：缺少牵头单位" in err and "数据库未做任何修改" in err
+    with make_engine(url).connect() as connection:
+        assert connection.execute(text("SELECT COUNT(*) FROM task")).scalar() == 0
+        assert connection.execute(text("SELECT COUNT(*) FROM unit")).scalar() == 0
+
+
+def test_import_tasks_missing_file_is_a_message_not_a_traceback(tmp_path, capsys):
+    assert main(["import-tasks", str(tmp_path / "nope.csv"), "--db", f"sqlite:///{tmp_path / 'x.db'}"]) == 1
+    assert "找不到文件" in capsys.readouterr().err

@@ -94,3 +94,66 @@ def test_unknown_units_are_kept_with_their_own_alias():
     matrix = parse_matrix(rows)
     assert matrix.tasks[0].lead == ["新办"]
     assert matrix.tasks[0].responsible == ["新办"]
+
+
+# Seed 000's table as a reader resolves it (乡村振兴办 is 扶贫办's alias), typed by hand from the
+# seed text, not produced by the parser: (title, lead units, responsible units), by 序号.
+FPB = "扶贫办"
+SEED_MATRIX = {
+    1: ("保持主要帮扶政策总体稳定", [FPB], ["农业局", "学区", "民政办", "财政局", "人社中心", "水利科", "城建办", "卫生院"]),
+    2: ("巩固拓展义务教育有保障", ["学区"], ["财政局", "人社中心"]),
+    3: ("巩固拓展基本医疗有保障", ["社会事务办", FPB], ["城建办", "民政办", "财政局", "人社中心", FPB, "卫生院"]),
+    4: ("巩固拓展住房安全有保障", ["危改办"], ["财政局", FPB]),
+    5: ("巩固拓展饮水安全有保障", ["农业局"], ["财政局", "供水站"]),
+    6: ("加强农村低收入人口常态化监测", ["民政办", FPB],
+        ["民政办", "学区", "派出所", "人社中心", "农业局", "卫生院", "信访办"]),
+    7: ("加强扶贫项目资产管理", [FPB], ["财政局", "社区"]),
+    8: ("实施特色农业发展提升行动", ["农业局"], [FPB, "工会", "财政局"]),
+    9: ("实施农村人口就业提升行动", ["人社中心"], [FPB]),
+    10: ("全面实施乡村建设行动", ["党政办", FPB],
+         ["学区", "民政办", "财政局", "城建办", "国土所", "环保科", "农业局", "水利科", "经贸局", "文化站",
+          "卫生院", "人社中心", "供电所"]),
+    11: ("加强组织领导", ["农业局", FPB], ["组织部"]),
+    12: ("抓党建促巩固拓展脱贫攻坚成果和乡村振兴", ["组织部"], ["民政办", "财政局", "农业局"]),
+    13: ("加大财政投入力度", ["财政局"], ["民政局", "农业局", "国土所", FPB]),
+    14: ("统筹帮扶力量", ["组织部", FPB], ["统战部", "农业局", "经贸局", "民政办"]),
+    15: ("做好巩固脱贫成果后评估", [FPB], ["组织部", "农业局", "经贸局"]),
+    16: ("强化作风建设", ["纪委"], ["党政办", FPB]),
+}
+
+
+def _reader_units(cell: str) -> list[str]:
+    """How a person reads a seed cell, by plain text rules (independent of db.task_matrix)."""
+    import re
+
+    text = re.sub(r"扶贫办\s*[(（]乡村振兴办[)）]", FPB, cell)
+    text = re.sub(r"[(（]乡村振兴办[)）]|乡村振兴办", FPB, text)
+    return [name for name in re.split(r"[、\s]+", text) if name]
+
+
+@pytest.mark.skipif(not SEED_TEXT.exists(), reason="the seed texts are not on this machine")
+def test_hand_typed_matrix_is_what_the_seed_text_says():
+    lines = SEED_TEXT.read_text(encoding="utf-8").splitlines()
+    start = lines.index("重点工作责任分工") + 2
+    for line in lines[start:start + 16]:
+        seq, title, lead, responsible = line.rstrip(" |").split(" | ")
+        assert SEED_MATRIX[int(seq)] == (title, _reader_units(lead), _reader_units(responsible))
+
+
+def stored_matrix(url: str) -> dict[int, tuple[str, list[str], list[str]]]:
+    """The matrix in a database, read with pandas only: (title, lead names, responsible names) by seq."""
+    from tests.conftest import read_table
+
+    tasks, links, units = (read_table(url, name) for name in ("task", "task_unit", "unit"))
+    names = units.set_index("code")["name"]
+    matrix = {}
+    for row in tasks.itertuples():
+        mine = links[links["task_code"] == row.code]
+        matrix[int(row.seq)] = (row.title, sorted(names[mine.loc[mine["role"] == "lead", "unit_code"]]),
+                                sorted(names[mine.loc[mine["role"] == "responsible", "unit_code"]]))
+    return matrix
+
+
+def test_sample_database_matrix_matches_seed_000_cell_for_cell(engine_db_url):
+    expected = {seq: (title, sorted(lead), sorted(resp)) for seq, (title, lead, resp) in SEED_MATRIX.items()}
+    assert stored_matrix(engine_db_url) == expected
