@@ -28,4 +28,6 @@ class PageSpec:
 # "/" forwards to the first page, keeping every listed page reachable at its own path.
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("drill.py", "drill", "page.drill"),
+    PageSpec("map.py", "map", "page.map"),
+    PageSpec("risk.py", "risk", "page.risk"),
 )

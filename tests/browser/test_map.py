@@ -1,0 +1,125 @@
+"""The village map in headless Chromium with no internet: polygons, legend, labels, click to drill."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from sqlalchemy import create_engine
+
+from components.labels import t
+from tests.browser.conftest import SCREENSHOTS, wait_for_app
+
+pytestmark = pytest.mark.browser
+
+EXCEPTION = '[data-testid="stException"]'
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+ASOF = "2026-11-20"
+# Inside the map's iframe: the Leaflet map and its GeoJSON layer of areas (folium names them by hash).
+FIND_AREAS = """() => {
+    const map = Object.values(window).find(v => v instanceof L.Map);
+    let areas = null;
+    map.eachLayer(layer => { if (layer instanceof L.GeoJSON) areas = layer; });
+    return {map, areas};
+}"""
+
+
+@pytest.fixture(scope="module")
+def areas(sample_db_url) -> pd.DataFrame:
+    engine = create_engine(sample_db_url)
+    try:
+        return pd.read_sql_table("area", engine).set_index("code", drop=False)
+    finally:
+        engine.dispose()
+
+
+def _map_frame(page):
+    page.wait_for_selector(MAP_FRAME, timeout=60_000)
+    frame = page.frame_locator(MAP_FRAME)
+    frame.locator(".leaflet-container").wait_for(timeout=60_000)
+    return page.locator(MAP_FRAME).element_handle().content_frame()
+
+
+def _area_codes(frame) -> list[str]:
+    return frame.evaluate(f"""() => {{
+        const {{areas}} = ({FIND_AREAS})();
+        return areas ? areas.getLayers().map(l => l.feature.properties.code) : [];
+    }}""")
+
+
+def test_township_map_shows_polygons_legend_and_labels_offline(open_page, areas):
+    township = areas[areas["level"] == "township"].index[0]
+    villages = areas[areas["parent_code"] == township]
+    opened = open_page(f"/map?area={township}&asof={ASOF}")
+    page = opened.page
+    assert page.locator(EXCEPTION).count() == 0
+    frame = _map_frame(page)
+    frame.wait_for_function("() => document.querySelectorAll('.area-label').length > 0", timeout=30_000)
+    codes = _area_codes(frame)
+    with_boundary = [code for code in villages.index if code != "429999105208"]
+    assert sorted(codes) == sorted(code for code in villages.index if code in with_boundary)
+    labels = frame.evaluate("() => [...document.querySelectorAll('.area-label')].map(e => e.innerText)")
+    assert set(villages.loc[codes, "name"]) <= set(labels)
+    # The canvas really holds coloured polygons (not a blank map): count non-white pixels.
+    painted = frame.evaluate("""() => {
+        const canvas = document.querySelector('canvas.leaflet-zoom-animated');
+        const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+        let n = 0;
+        for (let i = 0; i < data.length; i += 4) if (data[i + 3] > 0 && data[i] + data[i + 1] + data[i + 2] < 740) n++;
+        return n / (canvas.width * canvas.height);
+    }""")
+    assert painted > 0.2
+    legend = page.locator(".map-legend").first
+    assert legend.is_visible() and t("map.no_data") in legend.inner_text()
+    assert t("map_indicator.open_rate") in legend.inner_text()
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(SCREENSHOTS / "map_township.png"), full_page=True)
+    assert opened.errors == [] and opened.foreign_requests == []
+
+
+def test_clicking_a_village_drills_into_it(open_page, areas):
+    township = areas[areas["level"] == "township"].index[1]
+    opened = open_page(f"/map?area={township}&asof={ASOF}&indicator=open_cases")
+    page = opened.page
+    frame = _map_frame(page)
+    target = sorted(_area_codes(frame))[0]
+    # The pixel inside the iframe of a point inside the village (the label's position).
+    x, y = frame.evaluate(f"""(code) => {{
+        const {{map, areas}} = ({FIND_AREAS})();
+        const layer = areas.getLayers().find(l => l.feature.properties.code === code);
+        const point = map.latLngToContainerPoint(layer.getBounds().getCenter());
+        const inside = layer.getLatLngs ? layer : null;
+        return [point.x, point.y];
+    }}""", target)
+    box = page.locator(MAP_FRAME).bounding_box()
+    label_point = frame.evaluate(f"""(code) => {{
+        const {{map}} = ({FIND_AREAS})();
+        const labels = [...document.querySelectorAll('.area-label')];
+        return null;
+    }}""", target)
+    del label_point
+    page.mouse.click(box["x"] + x, box["y"] + y)
+    page.wait_for_function("() => !location.search.includes('area=" + township + "')", timeout=30_000)
+    wait_for_app(page)
+    assert "indicator=open_cases" in page.url  # the chosen indicator survives the drill
+    drilled = page.url.split("area=")[1][:12]
+    assert areas.at[drilled, "parent_code"] == township
+    assert page.get_by_text(areas.at[drilled, "name"], exact=True).first.is_visible()
+    assert page.locator(EXCEPTION).count() == 0
+    _map_frame(page).wait_for_function("() => document.querySelectorAll('.marker-cluster, .leaflet-interactive').length > 0",
+                                       timeout=30_000)
+    page.wait_for_timeout(800)
+    page.screenshot(path=str(SCREENSHOTS / "map_village.png"), full_page=True)
+    assert opened.errors == [] and opened.foreign_requests == []
+
+
+def test_county_map_shows_every_village_with_a_boundary(open_page, areas):
+    opened = open_page(f"/map?asof={ASOF}")
+    page = opened.page
+    frame = _map_frame(page)
+    codes = _area_codes(frame)
+    villages = areas[areas["level"] == "village"].index
+    assert len(codes) == len(villages) - 1  # the one sample village without a boundary is listed instead
+    assert page.get_by_text("429999105208").first.is_visible()
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(SCREENSHOTS / "map_county.png"), full_page=True)
+    assert opened.errors == [] and opened.foreign_requests == []
