@@ -21,7 +21,9 @@ from shapely.geometry import shape
 METRES_PER_DEG_LAT = 110_574.0
 METRES_PER_DEG_LON_EQUATOR = 111_320.0
 DECIMALS = 5  # about 1 m: finer than any simplified edge, and much less JSON
-DEFAULT_TOLERANCE_FRACTION = 1 / 1500  # of the set's extent: 30 m for a 45 km county
+# Of the set's extent: 75 m for a 45 km county (about a pixel when it fills the map), 15 m for a
+# 9 km township. coverage_simplify removes vertices whose triangle is smaller than tolerance².
+DEFAULT_TOLERANCE_FRACTION = 1 / 600
 
 
 def parse_geometries(geojson_by_code: Mapping[str, str]) -> dict[str, shapely.Geometry]:

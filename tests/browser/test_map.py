@@ -82,21 +82,17 @@ def test_clicking_a_village_drills_into_it(open_page, areas):
     page = opened.page
     frame = _map_frame(page)
     target = sorted(_area_codes(frame))[0]
-    # The pixel inside the iframe of a point inside the village (the label's position).
+    # The pixel inside the iframe of the village's label, which sits on a point inside its polygon.
     x, y = frame.evaluate(f"""(code) => {{
         const {{map, areas}} = ({FIND_AREAS})();
         const layer = areas.getLayers().find(l => l.feature.properties.code === code);
-        const point = map.latLngToContainerPoint(layer.getBounds().getCenter());
-        const inside = layer.getLatLngs ? layer : null;
+        const name = layer.feature.properties.name;
+        let at = null;
+        map.eachLayer(l => {{ if (l instanceof L.Marker && l.getElement() && l.getElement().innerText === name) at = l; }});
+        const point = map.latLngToContainerPoint(at ? at.getLatLng() : layer.getBounds().getCenter());
         return [point.x, point.y];
     }}""", target)
     box = page.locator(MAP_FRAME).bounding_box()
-    label_point = frame.evaluate(f"""(code) => {{
-        const {{map}} = ({FIND_AREAS})();
-        const labels = [...document.querySelectorAll('.area-label')];
-        return null;
-    }}""", target)
-    del label_point
     page.mouse.click(box["x"] + x, box["y"] + y)
     page.wait_for_function("() => !location.search.includes('area=" + township + "')", timeout=30_000)
     wait_for_app(page)
