@@ -7,6 +7,8 @@ from datetime import date
 from typing import Callable
 
 from queries import areas, drill, households
+from queries import map as map_queries
+from queries import risk as risk_queries
 from queries.scope import Scope
 
 
@@ -52,4 +54,40 @@ CASES: tuple[Case, ...] = (
     Case("drill", "village: households last page", lambda db, s, t: _village_view(db, s, t, 10_000)),
     Case("drill", "household profile", lambda db, s, t: (households.household_record(db, s, t.household),
                                                          households.household_cases(db, s, t.household, t.asof))),
+)
+
+
+def _map_view(db: str, scope: Scope, code: str, level: str, child_level: str, asof: date) -> None:
+    """What the map page queries for one area: indicators per child area, boundaries, missing boundaries."""
+    areas.area_tree(db, scope)
+    map_queries.map_figures(db, scope, code, level, child_level, asof)
+    map_queries.child_boundaries(db, scope, code, level, child_level)
+    map_queries.villages_without_boundary(db, scope, code, level)
+
+
+def _map_village(db: str, scope: Scope, t: Target) -> None:
+    _map_view(db, scope, t.village, "village", "village", t.asof)
+    map_queries.village_points(db, scope, t.village, t.asof)
+    map_queries.village_assets(db, scope, t.village, t.asof)
+
+
+def _risk_view(db: str, scope: Scope, code: str, level: str, child_level: str, asof: date) -> None:
+    """What the risk page queries with its default filters (all types and risks, 2021 to the date)."""
+    flt = risk_queries.RiskFilter(end=asof)
+    areas.area_tree(db, scope)
+    risk_queries.case_totals(db, scope, code, level, child_level, flt)
+    risk_queries.cases_by_risk_type(db, scope, code, level, child_level, flt)
+    risk_queries.new_cases_by_month(db, scope, code, level, child_level, flt)
+    risk_queries.open_cases_by_village(db, scope, code, level, asof, flt)
+    drill.figures_by_area(db, scope, code, level, child_level, asof)
+    map_queries.child_boundaries(db, scope, code, level, "township" if level == "county" else "village")
+
+
+CASES += (
+    Case("map", "county: all villages", lambda db, s, t: _map_view(db, s, t.county, "county", "village", t.asof)),
+    Case("map", "county: townships", lambda db, s, t: _map_view(db, s, t.county, "county", "township", t.asof)),
+    Case("map", "township: its villages", lambda db, s, t: _map_view(db, s, t.township, "township", "village", t.asof)),
+    Case("map", "village: points + assets", _map_village),
+    Case("risk", "county: townships", lambda db, s, t: _risk_view(db, s, t.county, "county", "township", t.asof)),
+    Case("risk", "township: its villages", lambda db, s, t: _risk_view(db, s, t.township, "township", "village", t.asof)),
 )

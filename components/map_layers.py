@@ -11,8 +11,10 @@ import os
 from dataclasses import dataclass
 
 import folium
+import folium.map
 import folium.plugins
 import pandas as pd
+from jinja2 import Template
 
 from geo.boundaries import centroid_of
 from geo.offline_map import base_map, fast_marker_cluster
@@ -35,6 +37,28 @@ STATUS_MARKER_CALLBACK = """function (row) {
     marker.bindTooltip(row[3]);
     return marker;
 }"""
+
+
+class AreaLabels(folium.map.Layer):
+    """Area names as one layer of non-interactive DivIcon markers, created in the browser from one list.
+
+    One folium Marker + DivIcon per area compiles two Jinja templates each: 0.5 s for 200 villages.
+    """
+
+    # tojson escapes <, > and & inside the script; the label HTML itself is escaped by the caller.
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = L.layerGroup({{ this.rows|tojson }}.map(function (row) {
+                return L.marker([row[0], row[1]], {interactive: false, keyboard: false,
+                    icon: L.divIcon({className: "area-label", iconSize: [0, 0], html: row[2]})});
+            }));
+        {% endmacro %}
+    """)
+
+    def __init__(self, rows: list[list], name: str, show: bool = True) -> None:
+        super().__init__(name=name, overlay=True, control=True, show=show)
+        self._name = "AreaLabels"
+        self.rows = rows
 
 
 @dataclass(frozen=True)
@@ -103,16 +127,13 @@ def build_area_map(geometries: dict[str, dict], styles: pd.DataFrame, value_labe
     folium.GeoJson(collection, name=names.areas, style_function=_style, tooltip=tooltip,
                    highlight_function=_highlight if clickable else None, embed=True).add_to(m)
     # Two hundred names over a county are a blur: there the labels start switched off (layer switcher).
-    labels = folium.FeatureGroup(name=names.labels, show=len(collection["features"]) <= LABELS_SHOWN_UP_TO)
     size = 12 if len(collection["features"]) <= 40 else 10
+    rows = []
     for feature in collection["features"]:
         lat, lon = centroid_of(feature["geometry"])
         text = feature["properties"]["name"]  # already escaped
-        # Not interactive: a label must never catch the click meant for the area under it.
-        folium.Marker([round(lat, 5), round(lon, 5)], interactive=False, icon=folium.DivIcon(
-            html=f'<div style="{LABEL_STYLE.format(size=size)}">{text}</div>', icon_size=(0, 0),
-            class_name="area-label")).add_to(labels)
-    labels.add_to(m)
+        rows.append([round(lat, 5), round(lon, 5), f'<div style="{LABEL_STYLE.format(size=size)}">{text}</div>'])
+    AreaLabels(rows, name=names.labels, show=len(rows) <= LABELS_SHOWN_UP_TO).add_to(m)
     bounds = _bounds(geometries)
     if bounds:
         m.fit_bounds(bounds)

@@ -9,7 +9,7 @@ import pytest
 
 from components.labels import t
 from components.legend import NO_DATA_COLOUR, build_legend_html, class_of, numeric_classes, quantile_edges
-from components.map_layers import (LayerNames, add_assets, add_household_points, add_layer_switcher, build_area_map)
+from components.map_layers import (AreaLabels, LayerNames, add_assets, add_household_points, add_layer_switcher, build_area_map)
 from components.map_styles import build_area_styles, indicators_for
 from geo.offline_map import external_urls
 
@@ -108,7 +108,7 @@ def test_name_labels_start_hidden_on_crowded_maps(count, shown):
     styles = pd.DataFrame({"name": [f"v{i}" for i in range(count)], "value": "1", "colour": "#fff"}, index=list(geometries))
     m = build_area_map(geometries, styles, "x", NAMES, "area")
     html = m.get_root().render()
-    assert html.count("area-label") >= count
-    groups = [child for child in m._children.values() if getattr(child, "layer_name", None) == "labels"]
-    assert groups and groups[0].show is shown
+    assert all(f"v{i}\\u003c/div" in html for i in range(count))  # every name, inside the script as JSON
+    groups = [child for child in m._children.values() if isinstance(child, AreaLabels)]
+    assert len(groups) == 1 and len(groups[0].rows) == count and groups[0].show is shown
     assert json.dumps(m.get_bounds())  # bounds are set from the geometries
