@@ -114,18 +114,20 @@ def _highlight(_feature: dict) -> dict:
 
 
 def build_area_map(geometries: dict[str, dict], styles: pd.DataFrame, value_label: str, names: LayerNames,
-                   area_label: str, clickable: bool = True) -> folium.Map:
+                   area_label: str, clickable: bool = True, centre: tuple[float, float] | None = None) -> folium.Map:
     """A tile-free map of areas filled with their colour, a hover tooltip, and a layer of name labels."""
-    m = base_map(zoom_start=10)
+    # Without boundaries (a village that has none) the map opens on the area's centre instead.
+    m = base_map(location=list(centre) if centre else None, zoom_start=14 if centre else 10)
     m.options.update(zoom_snap=0.25, zoom_delta=0.5)  # fractional zoom: fit_bounds fills the frame
     tiles = configured_tiles()
     if tiles:
         folium.TileLayer(tiles=tiles[0], attr=html.escape(tiles[1]), name=names.basemap, overlay=False).add_to(m)
     collection = _feature_collection(geometries, styles)
-    tooltip = folium.GeoJsonTooltip(fields=["name", "value"],
-                                    aliases=[html.escape(area_label), html.escape(value_label)], sticky=True)
-    folium.GeoJson(collection, name=names.areas, style_function=_style, tooltip=tooltip,
-                   highlight_function=_highlight if clickable else None, embed=True).add_to(m)
+    if collection["features"]:  # GeoJsonTooltip refuses an empty collection
+        tooltip = folium.GeoJsonTooltip(fields=["name", "value"],
+                                        aliases=[html.escape(area_label), html.escape(value_label)], sticky=True)
+        folium.GeoJson(collection, name=names.areas, style_function=_style, tooltip=tooltip,
+                       highlight_function=_highlight if clickable else None, embed=True).add_to(m)
     # Two hundred names over a county are a blur: there the labels start switched off (layer switcher).
     size = 12 if len(collection["features"]) <= 40 else 10
     rows = []

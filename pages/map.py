@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from components.drill_tables import render_breadcrumbs
@@ -63,7 +64,10 @@ def main() -> None:
     at_village = view.area_level == "village"
     names = LayerNames(areas=t("map_layer.areas"), labels=t("map_layer.labels"), households=t("map_layer.households"),
                        assets=t("map_layer.assets"), basemap=t("map.basemap"))
-    m = build_area_map(geometries, styles, t(f"map_indicator.{indicator}"), names, t("map.area"), clickable=not at_village)
+    own = tree.loc[view.area_code]
+    centre = (own["lat"], own["lon"]) if pd.notna(own["lat"]) and pd.notna(own["lon"]) else None
+    m = build_area_map(geometries, styles, t(f"map_indicator.{indicator}"), names, t("map.area"),
+                       clickable=not at_village, centre=centre)
     extra = []
     if at_village:
         points = village_points(view.db, view.scope, view.area_code, view.asof)

@@ -8,55 +8,16 @@ import streamlit as st
 from components.drill_tables import render_breadcrumbs
 from components.labels import label_of, t
 from components.map_layers import LayerNames, add_heat, add_layer_switcher, build_area_map
-from components.map_params import parse_choice, parse_date, parse_list, url_date, url_multiselect, url_segmented
 from components.map_render import render_map
 from components.map_styles import build_outline_styles
+from components.risk_filters import render_risk_filters
 from components.risk_charts import build_month_heatmap, build_risk_heatmap, build_risk_matrix, month_range, render_chart
-from components.url_params import FIRST_DAY
-from components.view import View, current_view
+from components.view import current_view
 from queries.areas import ancestors, area_tree
 from queries.drill import figures_by_area
 from queries.map import child_boundaries
-from queries.risk import (CASE_TYPES, RISK_CODES, RiskFilter, case_totals, cases_by_risk_type, new_cases_by_month,
-                          open_cases_by_village)
+from queries.risk import case_totals, cases_by_risk_type, new_cases_by_month, open_cases_by_village
 from queries.scope import code_range
-
-
-def _filters(view: View) -> tuple[RiskFilter, str, str, dict[str, str | None]]:
-    """Case types, risk types, period, measure and sort, read from and written to the URL."""
-    raw = st.query_params
-    types, bad_types = parse_list(raw.get("types"), CASE_TYPES)
-    risks, bad_risks = parse_list(raw.get("risks"), RISK_CODES)
-    start, bad_start = parse_date(raw.get("from"), FIRST_DAY, view.asof, FIRST_DAY)
-    end, bad_end = parse_date(raw.get("to"), FIRST_DAY, view.asof, view.asof)
-    measure, bad_measure = parse_choice(raw.get("measure"), ("count", "rate"), "count")
-    sort, bad_sort = parse_choice(raw.get("sort"), ("total", "code"), "total")
-    for bad in (bad_types, bad_risks, bad_start, bad_end, bad_measure, bad_sort):
-        if bad is not None:
-            st.warning(t("risk_page.bad_filter", value=bad))
-    if start > end:
-        st.warning(t("risk_page.bad_period"))
-        start, end = FIRST_DAY, view.asof
-    first, second = st.columns([2, 3])
-    with first:
-        types = url_multiselect(t("risk_page.case_types"), "types", CASE_TYPES, types,
-                                lambda code: label_of("case_type", code), key="risk_types")
-    with second:
-        risks = url_multiselect(t("risk_page.risk_codes"), "risks", RISK_CODES, risks,
-                                lambda code: label_of("risk", code), key="risk_codes")
-    columns = st.columns([1, 1, 1, 1])
-    with columns[0]:
-        start = url_date(t("risk_page.period_from"), "from", start, FIRST_DAY, FIRST_DAY, view.asof, key="risk_from")
-    with columns[1]:
-        end = url_date(t("risk_page.period_to"), "to", end, view.asof, FIRST_DAY, view.asof, key="risk_to")
-    with columns[2]:
-        measure = url_segmented(t("risk_page.measure"), "measure", ("count", "rate"), measure, "count",
-                                lambda code: t(f"risk_page.measure_{code}"), key="risk_measure")
-    with columns[3]:
-        sort = url_segmented(t("risk_page.sort"), "sort", ("total", "code"), sort, "total",
-                             lambda code: t(f"risk_page.sort_{code}"), key="risk_sort")
-    kept = {name: raw.get(name) for name in ("types", "risks", "from", "to", "measure", "sort")}
-    return RiskFilter(types, risks, min(start, end), max(start, end)), measure, sort, kept
 
 
 def main() -> None:
@@ -66,7 +27,7 @@ def main() -> None:
     st.caption(t("risk_page.caption"))
     tree = area_tree(view.db, view.scope)
     crumbs = st.container()
-    flt, measure, sort, kept = _filters(view)
+    flt, measure, sort, kept = render_risk_filters(view.asof)
     with crumbs:
         render_breadcrumbs([(tree.at[c, "name"], view.link(area=c, **kept)) for c in ancestors(tree, view.area_code)])
     if not flt.case_types or not flt.risk_codes:

@@ -76,3 +76,12 @@ def test_village_view_shows_point_and_asset_legends(open_map, sample_db_url):
     crumbs = [button.label for button in test.button]
     names = read_table(sample_db_url, "area").set_index("code")["name"]
     assert names["429999000000"] in crumbs and names[village[:9] + "000"] in crumbs
+
+
+def test_a_village_without_boundary_still_shows_its_households(open_map, sample_db_url):
+    missing = json.loads(read_table(sample_db_url, "dataset_info").set_index("key").at["villages_without_boundary", "value"])
+    test = open_map(area=missing[0])
+    assert not test.exception
+    assert t("map.no_boundaries") in [i.value for i in test.info]
+    assert missing[0] in test.warning[0].value  # and it is listed under the map
+    assert t("map.points_legend") in _html(test)
