@@ -57,10 +57,11 @@ CASES: tuple[Case, ...] = (
 )
 
 
-def _map_view(db: str, scope: Scope, code: str, level: str, child_level: str, asof: date) -> None:
+def _map_view(db: str, scope: Scope, code: str, level: str, child_level: str, asof: date,
+              indicator: str = "open_rate") -> None:
     """What the map page queries for one area: indicators per child area, boundaries, missing boundaries."""
     areas.area_tree(db, scope)
-    map_queries.map_figures(db, scope, code, level, child_level, asof)
+    map_queries.map_figures(db, scope, code, level, child_level, asof, map_queries.parts_for(indicator))
     map_queries.child_boundaries(db, scope, code, level, child_level)
     map_queries.villages_without_boundary(db, scope, code, level)
 
@@ -75,7 +76,6 @@ def _risk_view(db: str, scope: Scope, code: str, level: str, child_level: str, a
     """What the risk page queries with its default filters (all types and risks, 2021 to the date)."""
     flt = risk_queries.RiskFilter(end=asof)
     areas.area_tree(db, scope)
-    risk_queries.case_totals(db, scope, code, level, child_level, flt)
     risk_queries.cases_by_risk_type(db, scope, code, level, child_level, flt)
     risk_queries.new_cases_by_month(db, scope, code, level, child_level, flt)
     risk_queries.open_cases_by_village(db, scope, code, level, asof, flt)
@@ -86,6 +86,10 @@ def _risk_view(db: str, scope: Scope, code: str, level: str, child_level: str, a
 CASES += (
     Case("map", "county: all villages", lambda db, s, t: _map_view(db, s, t.county, "county", "village", t.asof)),
     Case("map", "county: townships", lambda db, s, t: _map_view(db, s, t.county, "county", "township", t.asof)),
+    Case("map", "county: villages by task status",
+         lambda db, s, t: _map_view(db, s, t.county, "county", "village", t.asof, "task_status")),
+    Case("map", "county: villages by new cases (4 weeks)",
+         lambda db, s, t: _map_view(db, s, t.county, "county", "village", t.asof, "new_cases_4w")),
     Case("map", "township: its villages", lambda db, s, t: _map_view(db, s, t.township, "township", "village", t.asof)),
     Case("map", "village: points + assets", _map_village),
     Case("risk", "county: townships", lambda db, s, t: _risk_view(db, s, t.county, "county", "township", t.asof)),

@@ -20,7 +20,7 @@ from components.map_layers import LayerNames, add_layer_switcher, build_area_map
 from components.map_styles import DEFAULT_INDICATOR, build_area_styles
 from db.engine import safe_url
 from queries.areas import area_tree
-from queries.map import child_boundaries, map_figures, villages_without_boundary
+from queries.map import child_boundaries, map_figures, parts_for, villages_without_boundary
 from queries.scope import Scope, code_range
 
 NAMES = LayerNames(areas="areas", labels="labels", basemap="basemap")
@@ -33,7 +33,7 @@ def measure(db: str, asof: date, child_level: str) -> dict[str, float]:
     scope = Scope(((target.county, "county"),))
     started = time.perf_counter()
     tree = area_tree(db, scope)
-    figures = map_figures(db, scope, target.county, "county", child_level, asof)
+    figures = map_figures(db, scope, target.county, "county", child_level, asof, parts_for(DEFAULT_INDICATOR))
     geometries = child_boundaries(db, scope, target.county, "county", child_level)
     villages_without_boundary(db, scope, target.county, "county")
     queried = time.perf_counter()

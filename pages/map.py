@@ -11,10 +11,11 @@ from components.map_layers import LayerNames, add_assets, add_household_points, 
 from components.map_params import parse_choice, url_segmented, url_selectbox
 from components.map_render import render_legends, render_map, render_missing_boundaries
 from components.map_styles import (DEFAULT_INDICATOR, INDICATOR_CODES, build_area_styles, build_point_legends,
-                                   indicators_for, status_labels)
+                                   indicator_of, indicators_for, status_labels)
 from components.view import View, current_view
 from queries.areas import ancestors, area_tree
-from queries.map import child_boundaries, map_figures, village_assets, village_points, villages_without_boundary
+from queries.map import (child_boundaries, map_figures, parts_for, village_assets, village_points,
+                         villages_without_boundary)
 from queries.scope import code_range
 
 GROUPS = ("village", "township")
@@ -58,7 +59,8 @@ def main() -> None:
 
     low, high = code_range(view.area_code, view.area_level)
     areas = tree[(tree["level"] == child_level) & tree["code"].between(low, high)]
-    figures = map_figures(view.db, view.scope, view.area_code, view.area_level, child_level, view.asof)
+    figures = map_figures(view.db, view.scope, view.area_code, view.area_level, child_level, view.asof,
+                          parts_for(indicator_of(indicator).column))
     styles, legend = build_area_styles(areas, figures, indicator)
     geometries = child_boundaries(view.db, view.scope, view.area_code, view.area_level, child_level)
     at_village = view.area_level == "village"

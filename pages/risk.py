@@ -16,7 +16,7 @@ from components.view import current_view
 from queries.areas import ancestors, area_tree
 from queries.drill import figures_by_area
 from queries.map import child_boundaries
-from queries.risk import case_totals, cases_by_risk_type, new_cases_by_month, open_cases_by_village
+from queries.risk import cases_by_risk_type, new_cases_by_month, open_cases_by_village, totals_by_area
 from queries.scope import code_range
 
 
@@ -40,7 +40,8 @@ def main() -> None:
     shown = tree[tree["code"].between(low, high) & (tree["level"] == level)]
     codes, names = list(shown.index), tree["name"]
     args = (view.db, view.scope, view.area_code, view.area_level, level, flt)
-    totals = case_totals(*args)
+    monthly = new_cases_by_month(*args)
+    totals = totals_by_area(monthly)
     if totals.sum() == 0:
         st.info(t("risk_page.no_cases"))
     period = f"{flt.start:%Y-%m-%d} – {flt.end:%Y-%m-%d} "
@@ -52,7 +53,7 @@ def main() -> None:
 
     st.subheader(t("risk_page.month_heading", level=label_of("level", level)))
     months = month_range(pd.Timestamp(flt.start), pd.Timestamp(flt.end))
-    render_chart(build_month_heatmap(new_cases_by_month(*args), list(matrix.index), names, months), key="risk_months")
+    render_chart(build_month_heatmap(monthly, list(matrix.index), names, months), key="risk_months")
 
     st.subheader(t("risk_page.heat_heading", asof=f"{view.asof:%Y-%m-%d}"))
     open_cases = open_cases_by_village(view.db, view.scope, view.area_code, view.area_level, view.asof, flt)

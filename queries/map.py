@@ -80,35 +80,61 @@ def _task_ranks(db: str, where, asof: date) -> pd.DataFrame:
     return read(db, statement)
 
 
+# The query set each part of the map's figures needs; a page asks only for what its indicator uses,
+# so the default view reuses the drill-down's cached per-village figures and nothing more.
+PARTS = ("base", "flows", "assets", "tasks")
+PART_COLUMNS = {"base": ("households", "open_cases", "under_line", "open_problems"),
+                "flows": ("new_cases_4w", "eliminated_year", "cases_in_year"),
+                "assets": ("asset_value",), "tasks": ("task_rank",)}
+
+
 @cached
-def village_map_figures(db: str, scope: Scope, area_code: str, area_level: str, asof: date) -> pd.DataFrame:
-    """Every map indicator's inputs per village under an area as of a date (index: village code)."""
-    base = village_figures(db, scope, area_code, area_level, asof)[
-        ["households", "open_cases", "under_line", "open_problems"]]
-    flows = _case_flows(db, _in_area(household.c.village_code, area_code, area_level, scope), asof)
-    assets = _asset_values(db, _in_area(asset.c.village_code, area_code, area_level, scope), asof)
-    ranks = _task_ranks(db, _in_area(household.c.village_code, area_code, area_level, scope), asof)
-    figures = base
-    for part in (flows, assets, ranks):
-        figures = figures.join(part.set_index("village_code"), how="outer")
-    figures[list(SUM_COLUMNS)] = figures.reindex(columns=list(SUM_COLUMNS)).fillna(0)
+def village_map_part(db: str, scope: Scope, area_code: str, area_level: str, asof: date, part: str) -> pd.DataFrame:
+    """One part of the map's inputs per village under an area as of a date (index: village code)."""
+    if part == "base":
+        return village_figures(db, scope, area_code, area_level, asof)[list(PART_COLUMNS["base"])]
+    column = asset.c.village_code if part == "assets" else household.c.village_code
+    where = _in_area(column, area_code, area_level, scope)
+    reader = {"flows": _case_flows, "assets": _asset_values, "tasks": _task_ranks}[part]
+    frame = reader(db, where, asof).set_index("village_code")
+    return frame.reindex(columns=list(PART_COLUMNS[part]))
+
+
+def village_map_figures(db: str, scope: Scope, area_code: str, area_level: str, asof: date,
+                        parts: tuple[str, ...] = PARTS) -> pd.DataFrame:
+    """The chosen parts of the map's inputs per village, joined (index: village code); counts 0 when absent."""
+    figures = village_map_part(db, scope, area_code, area_level, asof, "base")
+    for part in parts:
+        if part != "base":
+            figures = figures.join(village_map_part(db, scope, area_code, area_level, asof, part), how="outer")
+    counts = [column for column in SUM_COLUMNS if column in figures.columns]
+    figures[counts] = figures[counts].fillna(0)
     figures.index.name = "village_code"
     return figures
 
 
-def map_figures(db: str, scope: Scope, area_code: str, area_level: str, group_level: str, asof: date) -> pd.DataFrame:
+def map_figures(db: str, scope: Scope, area_code: str, area_level: str, group_level: str, asof: date,
+                parts: tuple[str, ...] = PARTS) -> pd.DataFrame:
     """Map indicators per area at group_level under an area (index: area code); ranks are worst-of."""
-    per_village = village_map_figures(db, scope, area_code, area_level, asof)
+    per_village = village_map_figures(db, scope, area_code, area_level, asof, parts)
     keys = [child_key(code, group_level) for code in per_village.index]
     grouped = per_village.groupby(keys)
-    figures = grouped[list(SUM_COLUMNS)].sum()
-    figures["task_rank"] = grouped["task_rank"].max()  # NaN (no reporting unit) stays NaN
+    figures = grouped[[column for column in SUM_COLUMNS if column in per_village.columns]].sum()
     figures["open_rate"] = (100 * figures["open_cases"] / figures["households"].where(figures["households"] > 0)).round(2)
-    in_year = figures["cases_in_year"].where(figures["cases_in_year"] > 0)
-    figures["elimination_share"] = (100 * figures["eliminated_year"] / in_year).round(1)
-    figures["task_status"] = figures["task_rank"].map(RANK_STATUS)
+    if "flows" in parts:
+        in_year = figures["cases_in_year"].where(figures["cases_in_year"] > 0)
+        figures["elimination_share"] = (100 * figures["eliminated_year"] / in_year).round(1)
+    if "tasks" in parts:
+        figures["task_rank"] = grouped["task_rank"].max()  # NaN (no reporting unit) stays NaN
+        figures["task_status"] = figures["task_rank"].map(RANK_STATUS)
     figures.index.name = "area_code"
     return figures
+
+
+def parts_for(column: str) -> tuple[str, ...]:
+    """The parts a map indicator's column needs (the base part is always read)."""
+    needs = {"new_cases_4w": "flows", "elimination_share": "flows", "asset_value": "assets", "task_status": "tasks"}
+    return ("base", needs[column]) if column in needs else ("base",)
 
 
 @cached

@@ -76,19 +76,6 @@ def cases_by_risk_type(db: str, scope: Scope, area_code: str, area_level: str, g
 
 
 @cached
-def case_totals(db: str, scope: Scope, area_code: str, area_level: str, group_level: str,
-                flt: RiskFilter) -> pd.Series:
-    """Distinct cases identified in the period per area (each case once, whatever its risk types)."""
-    if not flt.case_types or not flt.risk_codes:
-        return pd.Series(dtype="int64", name="cases")
-    key = _area_key(group_level)
-    statement = (select(key, func.count().label("cases")).select_from(_CASES_WITH_HOUSEHOLD)
-                 .where(*_case_conditions(flt, scope, area_code, area_level)).group_by(key))
-    frame = _pad(read(db, statement))
-    return frame.set_index("area_code")["cases"].astype("int64")
-
-
-@cached
 def new_cases_by_month(db: str, scope: Scope, area_code: str, area_level: str, group_level: str,
                        flt: RiskFilter) -> pd.DataFrame:
     """Cases newly identified per area and calendar month of the period (columns area_code, month, cases)."""
@@ -119,3 +106,9 @@ def open_cases_by_village(db: str, scope: Scope, area_code: str, area_level: str
                  .group_by(household.c.village_code))
     frame = read(db, statement)
     return frame.set_index("village_code")["open_cases"].astype("int64")
+
+
+def totals_by_area(monthly: pd.DataFrame) -> pd.Series:
+    """Distinct cases per area from new_cases_by_month (each case has one identification month)."""
+    # Saves a third pass over the cases: at 1M households each pass costs about half a second.
+    return monthly.groupby("area_code")["cases"].sum().astype("int64")

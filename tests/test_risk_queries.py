@@ -7,8 +7,8 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from queries.risk import (CASE_TYPES, RISK_CODES, RiskFilter, case_totals, cases_by_risk_type, new_cases_by_month,
-                          open_cases_by_village)
+from queries.risk import (CASE_TYPES, RISK_CODES, RiskFilter, cases_by_risk_type, new_cases_by_month,
+                          open_cases_by_village, totals_by_area)
 from queries.scope import Scope, ScopeError
 from tests.conftest import read_table
 
@@ -47,7 +47,7 @@ def test_counts_match_pandas_on_every_engine(engine_db_url, flt):
     assert len(chosen) > 5  # the check means something
     township = chosen["village_code"].str[:9] + "000"
 
-    totals = case_totals(engine_db_url, SCOPE, COUNTY, "county", "township", flt)
+    totals = totals_by_area(new_cases_by_month(engine_db_url, SCOPE, COUNTY, "county", "township", flt))
     assert totals.to_dict() == chosen.groupby(township).size().to_dict()
 
     by_risk = cases_by_risk_type(engine_db_url, SCOPE, COUNTY, "county", "township", flt)
@@ -79,16 +79,16 @@ def test_period_bounds_are_inclusive(sample_db_url):
     day = cases["identified_on"].value_counts().index[0].date()  # a day with at least one case
     on_day = int((cases["identified_on"] == pd.Timestamp(day)).sum())
     flt = RiskFilter(CASE_TYPES, RISK_CODES, day, day)
-    assert case_totals(sample_db_url, SCOPE, COUNTY, "county", "county", flt).sum() == on_day
+    assert totals_by_area(new_cases_by_month(sample_db_url, SCOPE, COUNTY, "county", "county", flt)).sum() == on_day
 
 
 def test_township_rows_of_a_township_and_empty_choices(sample_db_url):
     flt = RiskFilter(end=ASOF)
     township = "429999101000"
-    totals = case_totals(sample_db_url, SCOPE, township, "township", "village", flt)
+    totals = totals_by_area(new_cases_by_month(sample_db_url, SCOPE, township, "township", "village", flt))
     assert all(code.startswith("429999101") and len(code) == 12 for code in totals.index)
     empty = RiskFilter((), RISK_CODES, date(2021, 1, 1), ASOF)
-    assert case_totals(sample_db_url, SCOPE, COUNTY, "county", "township", empty).empty
+    assert cases_by_risk_type(sample_db_url, SCOPE, COUNTY, "county", "township", empty).empty
     assert new_cases_by_month(sample_db_url, SCOPE, COUNTY, "county", "township", empty).empty
     with pytest.raises(ScopeError):
-        case_totals(sample_db_url, Scope(((township, "township"),)), COUNTY, "county", "township", flt)
+        new_cases_by_month(sample_db_url, Scope(((township, "township"),)), COUNTY, "county", "township", flt)

@@ -14,6 +14,7 @@ pytestmark = pytest.mark.browser
 EXCEPTION = '[data-testid="stException"]'
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 ASOF = "2026-11-20"
+NO_BOUNDARY = "429999105208"  # the sample's village without a boundary (dataset_info villages_without_boundary)
 # Inside the map's iframe: the Leaflet map and its GeoJSON layer of areas (folium names them by hash).
 FIND_AREAS = """() => {
     const map = Object.values(window).find(v => v instanceof L.Map);
@@ -55,8 +56,7 @@ def test_township_map_shows_polygons_legend_and_labels_offline(open_page, areas)
     frame = _map_frame(page)
     frame.wait_for_function("() => document.querySelectorAll('.area-label').length > 0", timeout=30_000)
     codes = _area_codes(frame)
-    with_boundary = [code for code in villages.index if code != "429999105208"]
-    assert sorted(codes) == sorted(code for code in villages.index if code in with_boundary)
+    assert sorted(codes) == sorted(set(villages.index) - {NO_BOUNDARY})
     labels = frame.evaluate("() => [...document.querySelectorAll('.area-label')].map(e => e.innerText)")
     assert set(villages.loc[codes, "name"]) <= set(labels)
     # The canvas really holds coloured polygons (not a blank map): count non-white pixels.
@@ -105,6 +105,14 @@ def test_clicking_a_village_drills_into_it(open_page, areas):
                                        timeout=30_000)
     page.wait_for_timeout(800)
     page.screenshot(path=str(SCREENSHOTS / "map_village.png"), full_page=True)
+    # Back up by breadcrumb: the township map opens again and does not drill straight back down.
+    page.get_by_role("button", name=areas.at[township, "name"]).first.click()
+    page.wait_for_function(f"location.search.includes('area={township}')")
+    wait_for_app(page)
+    page.wait_for_timeout(1500)
+    assert f"area={township}" in page.url and "indicator=open_cases" in page.url
+    expected = set(areas[areas["parent_code"] == township].index) - {NO_BOUNDARY}
+    assert set(_area_codes(_map_frame(page))) == expected
     assert opened.errors == [] and opened.foreign_requests == []
 
 
@@ -115,7 +123,7 @@ def test_county_map_shows_every_village_with_a_boundary(open_page, areas):
     codes = _area_codes(frame)
     villages = areas[areas["level"] == "village"].index
     assert len(codes) == len(villages) - 1  # the one sample village without a boundary is listed instead
-    assert page.get_by_text("429999105208").first.is_visible()
+    assert page.get_by_text(NO_BOUNDARY).first.is_visible()
     page.wait_for_timeout(500)
     page.screenshot(path=str(SCREENSHOTS / "map_county.png"), full_page=True)
     assert opened.errors == [] and opened.foreign_requests == []
