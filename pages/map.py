@@ -89,7 +89,8 @@ def main() -> None:
         st.caption(t("map.village_hint") if at_village else t("map.click_hint"))
     with legend_column:
         render_legends(t(f"map_indicator.{indicator}"), legend, extra)
-    render_missing_boundaries(villages_without_boundary(view.db, view.scope, view.area_code, view.area_level))
+    if child_level == "village":  # a township map shows no village, so none is missing from it
+        render_missing_boundaries(villages_without_boundary(view.db, view.scope, view.area_code, view.area_level))
     if clicked and clicked != view.area_code and clicked in areas.index:
         st.session_state.pop(map_key, None)  # or coming back up would drill straight down again
         st.query_params.from_dict(view.link(area=clicked, **page_params))

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import pytest
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, text
 
 from components.labels import t
 from tests.browser.conftest import SCREENSHOTS, wait_for_app
@@ -127,3 +129,78 @@ def test_county_map_shows_every_village_with_a_boundary(open_page, areas):
     page.wait_for_timeout(500)
     page.screenshot(path=str(SCREENSHOTS / "map_county.png"), full_page=True)
     assert opened.errors == [] and opened.foreign_requests == []
+
+
+EVIL_NAME = '<img src=x onerror="window.__xss=1">石<b>门</b>村'
+
+
+@pytest.fixture(scope="module")
+def evil_server(sample_db_url, tmp_path_factory):
+    """The app on a copy of the sample where one village's name is HTML (a server of this module's own)."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+    import time
+
+    from tests.browser.conftest import REPO_ROOT, STARTUP_SECONDS, _free_port, _health_ok, _stop
+
+    folder = tmp_path_factory.mktemp("evil")
+    copy = folder / "evil.db"
+    shutil.copy(sample_db_url.removeprefix("sqlite:///"), copy)
+    engine = create_engine(f"sqlite:///{copy}")
+    with engine.begin() as connection:
+        village = connection.execute(text("SELECT code FROM area WHERE level = 'village' AND code IN "
+                                          "(SELECT area_code FROM area_boundary) ORDER BY code LIMIT 1")).scalar()
+        connection.execute(text("UPDATE area SET name = :name WHERE code = :code"), {"name": EVIL_NAME, "code": village})
+    engine.dispose()
+    port = _free_port()
+    env = {**os.environ, "DASHBOARD_DB_URL": f"sqlite:///{copy}", "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    with open(folder / "streamlit.log", "wb") as log:
+        server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+                                   "--server.address", "127.0.0.1", "--server.headless", "true"],
+                                  cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                  stdin=subprocess.DEVNULL, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while not _health_ok(base):
+            assert server.poll() is None and time.monotonic() < deadline, "streamlit did not start"
+            time.sleep(0.5)
+        yield base, village
+    finally:
+        _stop(server)
+
+
+def test_an_html_village_name_shows_as_text_in_tooltip_and_label(browser, evil_server):
+    base, village = evil_server
+    context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="zh-CN")
+    try:
+        page = context.new_page()
+        page.goto(f"{base}/map?area={village[:9]}000&asof={ASOF}", wait_until="domcontentloaded")
+        wait_for_app(page)
+        frame = _map_frame(page)
+        frame.wait_for_function("() => document.querySelectorAll('.area-label').length > 0", timeout=30_000)
+        labels = frame.evaluate("() => [...document.querySelectorAll('.area-label')].map(e => e.innerText)")
+        assert EVIL_NAME in labels  # the label shows the name as typed
+        # Hover the village (at its label, a point inside it): the tooltip shows the name as text too.
+        x, y = frame.evaluate(f"""(code) => {{
+            const {{map, areas}} = ({FIND_AREAS})();
+            const layer = areas.getLayers().find(l => l.feature.properties.code === code);
+            let at = null;
+            map.eachLayer(l => {{ if (l instanceof L.Marker && l.getElement()
+                                     && l.getElement().innerText === {json.dumps(EVIL_NAME)}) at = l; }});
+            const p = map.latLngToContainerPoint(at ? at.getLatLng() : layer.getBounds().getCenter());
+            return [p.x, p.y];
+        }}""", village)
+        box = page.locator(MAP_FRAME).bounding_box()
+        page.mouse.move(box["x"] + x - 3, box["y"] + y - 3)
+        page.mouse.move(box["x"] + x, box["y"] + y)
+        frame.wait_for_selector(".leaflet-tooltip", timeout=10_000)
+        tooltip = frame.evaluate("() => [...document.querySelectorAll('.leaflet-tooltip')].map(e => e.innerText).join('|')")
+        assert EVIL_NAME in tooltip
+        assert frame.evaluate("() => document.querySelectorAll('.leaflet-container img[src=\"x\"], .leaflet-container b').length") == 0
+        assert frame.evaluate("() => window.__xss === undefined")
+        page.screenshot(path=str(SCREENSHOTS / "map_html_name_as_text.png"), full_page=True)
+    finally:
+        context.close()
