@@ -42,6 +42,16 @@ def _map_frame(page):
     return page.locator(MAP_FRAME).element_handle().content_frame()
 
 
+def _wait_settled(frame) -> None:
+    """Wait until the map stops moving (fit_bounds may still animate under load)."""
+    frame.wait_for_function(f"""() => new Promise(resolve => {{
+        const {{map}} = ({FIND_AREAS})();
+        const view = () => JSON.stringify([map.getZoom(), map.getCenter()]);
+        const before = view();
+        setTimeout(() => resolve(!map._animatingZoom && view() === before), 400);
+    }})""", timeout=30_000)
+
+
 def _area_codes(frame) -> list[str]:
     return frame.evaluate(f"""() => {{
         const {{areas}} = ({FIND_AREAS})();
@@ -84,6 +94,7 @@ def test_clicking_a_village_drills_into_it(open_page, areas):
     page = opened.page
     frame = _map_frame(page)
     target = sorted(_area_codes(frame))[0]
+    _wait_settled(frame)
     # The pixel inside the iframe of the village's label, which sits on a point inside its polygon.
     x, y = frame.evaluate(f"""(code) => {{
         const {{map, areas}} = ({FIND_AREAS})();
@@ -184,19 +195,24 @@ def test_an_html_village_name_shows_as_text_in_tooltip_and_label(browser, evil_s
         labels = frame.evaluate("() => [...document.querySelectorAll('.area-label')].map(e => e.innerText)")
         assert EVIL_NAME in labels  # the label shows the name as typed
         # Hover the village (at its label, a point inside it): the tooltip shows the name as text too.
-        x, y = frame.evaluate(f"""(code) => {{
-            const {{map, areas}} = ({FIND_AREAS})();
-            const layer = areas.getLayers().find(l => l.feature.properties.code === code);
-            let at = null;
-            map.eachLayer(l => {{ if (l instanceof L.Marker && l.getElement()
-                                     && l.getElement().innerText === {json.dumps(EVIL_NAME)}) at = l; }});
-            const p = map.latLngToContainerPoint(at ? at.getLatLng() : layer.getBounds().getCenter());
-            return [p.x, p.y];
-        }}""", village)
-        box = page.locator(MAP_FRAME).bounding_box()
-        page.mouse.move(box["x"] + x - 3, box["y"] + y - 3)
-        page.mouse.move(box["x"] + x, box["y"] + y)
-        frame.wait_for_selector(".leaflet-tooltip", timeout=10_000)
+        # Retried: under load the map may still be settling its zoom when the point is computed.
+        _wait_settled(frame)
+        for _attempt in range(5):
+            x, y = frame.evaluate(f"""(code) => {{
+                const {{map, areas}} = ({FIND_AREAS})();
+                const layer = areas.getLayers().find(l => l.feature.properties.code === code);
+                let at = null;
+                map.eachLayer(l => {{ if (l instanceof L.Marker && l.getElement()
+                                         && l.getElement().innerText === {json.dumps(EVIL_NAME)}) at = l; }});
+                const p = map.latLngToContainerPoint(at ? at.getLatLng() : layer.getBounds().getCenter());
+                return [p.x, p.y];
+            }}""", village)
+            box = page.locator(MAP_FRAME).bounding_box()
+            page.mouse.move(box["x"] + x - 5, box["y"] + y - 5)
+            page.mouse.move(box["x"] + x, box["y"] + y, steps=3)
+            page.wait_for_timeout(700)
+            if frame.locator(".leaflet-tooltip").count():
+                break
         tooltip = frame.evaluate("() => [...document.querySelectorAll('.leaflet-tooltip')].map(e => e.innerText).join('|')")
         assert EVIL_NAME in tooltip
         assert frame.evaluate("() => document.querySelectorAll('.leaflet-container img[src=\"x\"], .leaflet-container b').length") == 0
