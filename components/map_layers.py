@@ -164,9 +164,9 @@ def add_assets(m: folium.Map, assets: pd.DataFrame, kind_labels: dict[str, str],
     group.add_to(m)
 
 
-def add_heat(m: folium.Map, weights: pd.DataFrame, name: str) -> None:
-    """A heat layer from per-village weights at the village centre (rows: lat, lon, weight)."""
-    known = weights.dropna(subset=["lat", "lon"])
+def add_heat(m: folium.Map, weights: pd.Series, areas: pd.DataFrame, name: str) -> None:
+    """A heat layer of per-village weights placed at each village's centre (areas: lat/lon by code)."""
+    known = areas.reindex(weights.index)[["lat", "lon"]].assign(weight=weights).dropna()
     known = known[known["weight"] > 0]
     if known.empty:
         return

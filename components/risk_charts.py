@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from datetime import date
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -56,7 +57,7 @@ def build_risk_heatmap(matrix: pd.DataFrame, names: pd.Series, measure: str) -> 
     return figure
 
 
-def month_range(start: pd.Timestamp, end: pd.Timestamp) -> list[str]:
+def month_range(start: date, end: date) -> list[str]:
     """Every calendar month from start to end as YYYY-MM (months without cases included)."""
     return [period.strftime("%Y-%m") for period in pd.period_range(start, end, freq="M")]
 

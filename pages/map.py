@@ -13,7 +13,7 @@ from components.map_render import render_legends, render_map, render_missing_bou
 from components.map_styles import (DEFAULT_INDICATOR, INDICATOR_CODES, build_area_styles, build_point_legends,
                                    indicator_of, indicators_for, status_labels)
 from components.view import View, current_view
-from queries.areas import ancestors, area_tree
+from queries.areas import ancestors, area_tree, children
 from queries.map import (child_boundaries, map_figures, parts_for, village_assets, village_points,
                          villages_without_boundary)
 from queries.scope import code_range
@@ -21,14 +21,16 @@ from queries.scope import code_range
 GROUPS = ("village", "township")
 
 
-def _controls(view: View) -> tuple[str, str]:
+def _controls(view: View, tree: pd.DataFrame) -> tuple[str, str]:
     """Indicator and (county-wide) grouping, read from and written to the URL."""
     indicator, bad_indicator = parse_choice(st.query_params.get("indicator"), INDICATOR_CODES, DEFAULT_INDICATOR)
     group, bad_group = parse_choice(st.query_params.get("by"), GROUPS, "village")
     for key, value in (("map.bad_indicator", bad_indicator), ("map.bad_group", bad_group)):
         if value is not None:
             st.warning(t(key, value=value))
-    child_level = {"county": group, "township": "village"}.get(view.area_level, "village")
+    kids = children(tree, view.area_code)
+    # A county may also be shown village by village (county-wide); a village shows itself.
+    child_level = group if view.area_level == "county" else (kids["level"].iloc[0] if not kids.empty else "village")
     options = indicators_for(child_level)
     indicator = indicator if indicator in options else DEFAULT_INDICATOR
     left, right = st.columns([3, 2])
@@ -50,7 +52,7 @@ def main() -> None:
     st.caption(t("map.caption"))
     tree = area_tree(view.db, view.scope)
     crumbs = st.container()
-    indicator, child_level = _controls(view)
+    indicator, child_level = _controls(view, tree)
     page_params = {"indicator": None if indicator == DEFAULT_INDICATOR else indicator,
                    "by": child_level if view.area_level == "county" and child_level != "village" else None}
     with crumbs:  # above the controls, but its links carry the controls' choices

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from components.drill_tables import render_breadcrumbs
@@ -13,11 +12,10 @@ from components.map_styles import build_outline_styles
 from components.risk_filters import render_risk_filters
 from components.risk_charts import build_month_heatmap, build_risk_heatmap, build_risk_matrix, month_range, render_chart
 from components.view import current_view
-from queries.areas import ancestors, area_tree
+from queries.areas import ancestors, area_tree, children
 from queries.drill import figures_by_area
 from queries.map import child_boundaries
 from queries.risk import cases_by_risk_type, new_cases_by_month, open_cases_by_village, totals_by_area
-from queries.scope import code_range
 
 
 def main() -> None:
@@ -33,12 +31,9 @@ def main() -> None:
     if not flt.case_types or not flt.risk_codes:
         st.info(t("risk_page.nothing_chosen"))
         return
-    low, high = code_range(view.area_code, view.area_level)
-    below = tree[tree["code"].between(low, high) & (tree["code"] != view.area_code)]
-    level = below["level"].iloc[0] if not below.empty else view.area_level
-    level = "township" if view.area_level == "county" else level
-    shown = tree[tree["code"].between(low, high) & (tree["level"] == level)]
-    codes, names = list(shown.index), tree["name"]
+    kids = children(tree, view.area_code)  # a village shows itself
+    shown = kids if not kids.empty else tree.loc[[view.area_code]]
+    level, codes, names = shown["level"].iloc[0], list(shown.index), tree["name"]
     args = (view.db, view.scope, view.area_code, view.area_level, level, flt)
     monthly = new_cases_by_month(*args)
     totals = totals_by_area(monthly)
@@ -52,21 +47,17 @@ def main() -> None:
     st.caption(t("risk_page.matrix_note"))
 
     st.subheader(t("risk_page.month_heading", level=label_of("level", level)))
-    months = month_range(pd.Timestamp(flt.start), pd.Timestamp(flt.end))
+    months = month_range(flt.start, flt.end)
     render_chart(build_month_heatmap(monthly, list(matrix.index), names, months), key="risk_months")
 
     st.subheader(t("risk_page.heat_heading", asof=f"{view.asof:%Y-%m-%d}"))
     open_cases = open_cases_by_village(view.db, view.scope, view.area_code, view.area_level, view.asof, flt)
-    villages = tree.loc[[code for code in open_cases.index if code in tree.index]]
-    weights = pd.DataFrame({"lat": villages["lat"], "lon": villages["lon"], "weight": open_cases.reindex(villages.index)})
-    outline_level = "village" if view.area_level != "county" else "township"
-    geometries = child_boundaries(view.db, view.scope, view.area_code, view.area_level, outline_level)
-    outlines = tree[tree["code"].between(low, high) & (tree["level"] == outline_level)]
-    styles = build_outline_styles(outlines)
+    geometries = child_boundaries(view.db, view.scope, view.area_code, view.area_level, level)
+    styles = build_outline_styles(shown)
     names_layer = LayerNames(areas=t("map_layer.areas"), labels=t("map_layer.labels"), heat=t("map_layer.heat"),
                              basemap=t("map.basemap"))
     m = build_area_map(geometries, styles, t("map_layer.heat"), names_layer, t("map.area"), clickable=False)
-    add_heat(m, weights, names_layer.heat)
+    add_heat(m, open_cases, tree, names_layer.heat)
     add_layer_switcher(m)
     render_map(m, key="risk_heat", clickable=False)
     st.caption(t("risk_page.heat_note"))

@@ -9,7 +9,8 @@ import pytest
 
 from components.labels import t
 from components.legend import NO_DATA_COLOUR, build_legend_html, class_of, numeric_classes, quantile_edges
-from components.map_layers import (AreaLabels, LayerNames, add_assets, add_household_points, add_layer_switcher, build_area_map)
+from components.map_layers import (AreaLabels, LayerNames, add_assets, add_heat, add_household_points,
+                                   add_layer_switcher, build_area_map)
 from components.map_styles import build_area_styles, indicators_for
 from geo.offline_map import external_urls
 
@@ -112,3 +113,12 @@ def test_name_labels_start_hidden_on_crowded_maps(count, shown):
     groups = [child for child in m._children.values() if isinstance(child, AreaLabels)]
     assert len(groups) == 1 and len(groups[0].rows) == count and groups[0].show is shown
     assert json.dumps(m.get_bounds())  # bounds are set from the geometries
+
+
+def test_heat_layer_weights_sit_at_village_centres_and_skip_empty_villages():
+    m, _geometries = _area_map()
+    centres = pd.DataFrame({"lat": [30.61, 30.62, None], "lon": [112.91, 112.92, 112.93]}, index=["v1", "v2", "v3"])
+    add_heat(m, pd.Series({"v1": 4, "v2": 0, "v3": 7, "elsewhere": 9}), centres, "heat")
+    html = m.get_root().render()
+    assert "[[30.61, 112.91, 4.0]]" in html  # v2 has no open case, v3 no centre, the last is not on this map
+    assert external_urls(html) == []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 
 from components.risk_charts import build_month_heatmap, build_risk_heatmap, build_risk_matrix, month_range, unique_names
@@ -36,7 +38,7 @@ def test_heatmap_rows_carry_escaped_names_and_totals():
 
 
 def test_month_heatmap_keeps_empty_months_and_tells_same_names_apart():
-    months = month_range(pd.Timestamp(2023, 6, 15), pd.Timestamp(2023, 9, 1))
+    months = month_range(date(2023, 6, 15), date(2023, 9, 1))
     assert months == ["2023-06", "2023-07", "2023-08", "2023-09"]
     monthly = pd.DataFrame({"area_code": ["x", "y"], "month": ["2023-07", "2023-09"], "cases": [4, 1]})
     figure = build_month_heatmap(monthly, ["x", "y"], pd.Series({"x": "新村", "y": "新村"}), months)
