@@ -7,6 +7,8 @@ from datetime import date, timedelta
 from typing import Callable
 
 from queries import access, areas, compliance, dataset, drill, households, overview, profile, tasks, warnings
+from queries import map as map_queries
+from queries import risk as risk_queries
 from queries.scope import Scope
 
 
@@ -116,4 +118,44 @@ CASES += (
         tasks.milestones(db, s, t.asof, task_code="T10"))),
     Case("tasks", "who is behind (ranking + week before + overdue list)", lambda db, s, t: (
         _task_matrix(db, s, t.asof), tasks.unit_ranking(db, s, t.asof), tasks.overdue_milestones(db, s, t.asof))),
+)
+
+
+def _map_view(db: str, scope: Scope, code: str, level: str, child_level: str, asof: date,
+              indicator: str = "open_rate") -> None:
+    """What the map page queries for one area: indicators per child area, boundaries, missing boundaries."""
+    areas.area_tree(db, scope)
+    map_queries.map_figures(db, scope, code, level, child_level, asof, map_queries.parts_for(indicator))
+    map_queries.child_boundaries(db, scope, code, level, child_level)
+    map_queries.villages_without_boundary(db, scope, code, level)
+
+
+def _map_village(db: str, scope: Scope, t: Target) -> None:
+    _map_view(db, scope, t.village, "village", "village", t.asof)
+    map_queries.village_points(db, scope, t.village, t.asof)
+    map_queries.village_assets(db, scope, t.village, t.asof)
+
+
+def _risk_view(db: str, scope: Scope, code: str, level: str, child_level: str, asof: date) -> None:
+    """What the risk page queries with its default filters (all types and risks, 2021 to the date)."""
+    flt = risk_queries.RiskFilter(end=asof)
+    areas.area_tree(db, scope)
+    risk_queries.cases_by_risk_type(db, scope, code, level, child_level, flt)
+    risk_queries.new_cases_by_month(db, scope, code, level, child_level, flt)
+    risk_queries.open_cases_by_village(db, scope, code, level, asof, flt)
+    drill.figures_by_area(db, scope, code, level, child_level, asof)
+    map_queries.child_boundaries(db, scope, code, level, "township" if level == "county" else "village")
+
+
+CASES += (
+    Case("map", "county: all villages", lambda db, s, t: _map_view(db, s, t.county, "county", "village", t.asof)),
+    Case("map", "county: townships", lambda db, s, t: _map_view(db, s, t.county, "county", "township", t.asof)),
+    Case("map", "county: villages by task status",
+         lambda db, s, t: _map_view(db, s, t.county, "county", "village", t.asof, "task_status")),
+    Case("map", "county: villages by new cases (4 weeks)",
+         lambda db, s, t: _map_view(db, s, t.county, "county", "village", t.asof, "new_cases_4w")),
+    Case("map", "township: its villages", lambda db, s, t: _map_view(db, s, t.township, "township", "village", t.asof)),
+    Case("map", "village: points + assets", _map_village),
+    Case("risk", "county: townships", lambda db, s, t: _risk_view(db, s, t.county, "county", "township", t.asof)),
+    Case("risk", "township: its villages", lambda db, s, t: _risk_view(db, s, t.township, "township", "village", t.asof)),
 )

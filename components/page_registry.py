@@ -29,6 +29,8 @@ class PageSpec:
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("overview.py", "overview", "page.overview"),
     PageSpec("drill.py", "drill", "page.drill"),
+    PageSpec("map.py", "map", "page.map"),
+    PageSpec("risk.py", "risk", "page.risk"),
     PageSpec("tasks.py", "tasks", "page.tasks"),
     PageSpec("audit.py", "audit", "audit_log.title"),  # county leaders only (components.roles.RESTRICTED_PAGES)
 )

@@ -78,8 +78,14 @@ def _rule_counts(codes: list[str], counts: dict[str, int], section: str, key: st
 
 
 def render_warning_list(table: pd.DataFrame, counts: dict[str, int], rule_codes: tuple[str, ...],
-                        limit: int, key: str) -> None:
-    """The warning list with a per-rule filter (counts are complete; rows capped per rule)."""
+                        limit: int, key: str, rows: bool = True) -> None:
+    """The warning list with a per-rule filter (counts are complete; rows capped per rule); with
+    rows=False (big screen, aggregate-only roles) the counts alone."""
+    if not rows:
+        for column, code in zip(st.columns(len(rule_codes)), rule_codes):
+            column.metric(label_of("warning_rule", code), f"{counts.get(code, 0):,}", border=True)
+        st.info(t("warning_list.counts_only"))
+        return
     st.caption(t("warning_list.caption"))
     picked = _rule_counts(list(rule_codes), counts, "warning_rule", key=f"{key}_rules")
     shown = table[table["rule_code"].isin(picked)]
@@ -102,7 +108,7 @@ def render_findings(table: pd.DataFrame, rule_codes: tuple[str, ...], key: str, 
         st.success(t("compliance.none"))
         return
     if not rows:
-        st.info(t("screen.personal_hidden"))
+        st.info(t("warning_list.counts_only"))
         return
     st.dataframe(table, column_order=FINDING_COLUMNS, column_config=_config(), hide_index=True, width="stretch",
                  key=f"{key}_table")

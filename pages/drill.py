@@ -56,26 +56,24 @@ def show_area(view: View, tree) -> None:
              else t("drill.households_heading"))
     listing, warned, checked = st.tabs([first, f"{t('warning_list.heading')} {warning_total:,}",
                                         f"{t('compliance.heading')} {len(findings):,}"])
+    rows = view.scope.household_detail  # off on the big screen and for aggregate-only roles
     with listing:
         if not kids.empty:
             show_children(view, kids)
-        elif view.area_level == "village" and view.screen:
-            st.info(t("screen.personal_hidden"))
-        elif view.area_level == "village":
+        elif view.area_level == "village" and rows:
             show_households(view)
+        elif view.area_level == "village":
+            st.info(t("screen.personal_hidden" if view.screen else "warning_list.counts_only"))
         else:
             st.info(t("drill.no_children"))
     with warned:
-        if view.screen:
-            st.info(t("screen.personal_hidden"))
-        else:
-            rows = area_warnings(view.db, view.scope, view.area_code, view.area_level, view.asof)
-            table = build_warning_table(rows, tree["name"], lambda household_id: view.link(household=household_id))
-            render_warning_list(table, counts.sum().to_dict(), WARNING_RULES, LIST_LIMIT,
-                                key=f"warn_{view.area_code}")
+        found = area_warnings(view.db, view.scope, view.area_code, view.area_level, view.asof)
+        table = build_warning_table(found, tree["name"], lambda household_id: view.link(household=household_id))
+        render_warning_list(table, counts.sum().to_dict(), WARNING_RULES, LIST_LIMIT, key=f"warn_{view.area_code}",
+                            rows=rows)
     with checked:
         table = build_finding_table(findings, tree["name"], lambda household_id: view.link(household=household_id))
-        render_findings(table, PROCEDURAL_RULES, key=f"findings_{view.area_code}", rows=not view.screen)
+        render_findings(table, PROCEDURAL_RULES, key=f"findings_{view.area_code}", rows=rows)
 
 
 def show_children(view: View, kids) -> None:

@@ -36,4 +36,7 @@ def elimination_candidates(db: str, scope: Scope, area_code: str, area_level: st
                    and_(func.coalesce(case_.elimination_kind, "") != "natural", short)))
         .order_by(eliminated.desc(), case_.id)
     )
-    return mask_frame(read(db, statement), scope.personal_detail)
+    candidates = mask_frame(read(db, statement), scope.personal_detail)
+    if not scope.household_detail:  # aggregates only: the rows are counted, never named
+        candidates["head_name"] = ""
+    return candidates

@@ -16,7 +16,7 @@ from queries.scope import Scope, ScopeError
 PAGE_SIZE = 50
 
 
-def _household_rows_allowed(scope: Scope):
+def household_rows_allowed(scope: Scope):
     """No condition, or false() for roles that see aggregates only: their household reads come back empty."""
     return scope_filter(household.c.village_code, scope) if scope.household_detail else false()
 
@@ -46,7 +46,7 @@ def _village_list(scope: Scope, village_code: str, asof: date, list_filter: str)
         raise ValueError(f"unknown household list filter: {list_filter}")
     open_case = _open_case_as_of(village_code, asof)
     h = household.c
-    conditions = [h.village_code == village_code, _household_rows_allowed(scope)]
+    conditions = [h.village_code == village_code, household_rows_allowed(scope)]
     if list_filter == "monitored":
         conditions.append(open_case.c.open_case_type.isnot(None))
     elif list_filter == "exited":
@@ -88,7 +88,7 @@ def village_households(db: str, scope: Scope, village_code: str, asof: date, pag
 def household_record(db: str, scope: Scope, household_id: int) -> pd.DataFrame:
     """One household (zero rows when absent or outside the scope), personal columns masked."""
     h = household.c
-    statement = select(household).where(h.id == household_id, _household_rows_allowed(scope))
+    statement = select(household).where(h.id == household_id, household_rows_allowed(scope))
     return mask_frame(read(db, statement), scope.personal_detail)
 
 
@@ -106,7 +106,7 @@ def household_cases(db: str, scope: Scope, household_id: int, asof: date) -> pd.
                      .join(household, household.c.id == case_.household_id)
                      .outerjoin(case_risk, case_risk.c.case_id == case_.id))
         .where(case_.household_id == household_id, case_.identified_on <= asof,
-               _household_rows_allowed(scope))
+               household_rows_allowed(scope))
         .order_by(case_.identified_on, case_risk.c.risk_code)
     )
     rows = read(db, statement)
@@ -120,5 +120,5 @@ def household_cases(db: str, scope: Scope, household_id: int, asof: date) -> pd.
 def household_village(db: str, scope: Scope, household_id: int) -> str | None:
     """The village of a household inside the scope, or None when absent or outside it."""
     h = household.c
-    frame = read(db, select(h.village_code).where(h.id == household_id, _household_rows_allowed(scope)))
+    frame = read(db, select(h.village_code).where(h.id == household_id, household_rows_allowed(scope)))
     return None if frame.empty else str(frame.iat[0, 0])

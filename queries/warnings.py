@@ -148,7 +148,10 @@ def _firing(db: str, scope: Scope, area_code: str, area_level: str, asof: date,
 @cached
 def area_warnings(db: str, scope: Scope, area_code: str, area_level: str, asof: date,
                   rules: tuple[str, ...] = rule.WARNING_RULES, limit: int = LIST_LIMIT) -> pd.DataFrame:
-    """Warnings firing under an area on the as-of date, newest first per rule, names masked."""
+    """Warnings firing under an area on the as-of date, newest first per rule, names masked; none
+    for viewers who see aggregates only (warning_counts still counts them)."""
+    if not scope.household_detail:
+        return pd.DataFrame(columns=list(ROW_COLUMNS))
     firing = _firing(db, scope, area_code, area_level, asof, rules)
     frames = []
     for rule_code in rules:

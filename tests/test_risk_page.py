@@ -1,0 +1,59 @@
+"""The risk page through AppTest: filters read from and written to the URL, clear messages for bad input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from components.labels import t
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "risk.py")
+ASOF = "2026-11-20"
+
+
+@pytest.fixture
+def open_risk(sample_db_url, monkeypatch):
+    monkeypatch.setenv("DASHBOARD_DB_URL", sample_db_url)
+
+    def run(**params: str) -> AppTest:
+        test = AppTest.from_file(APP, default_timeout=60)
+        for name, value in {"asof": ASOF, **params}.items():
+            test.query_params[name] = value
+        test.run()
+        return test.switch_page(PAGE).run()
+
+    return run
+
+
+def test_filters_come_from_the_url(open_risk):
+    test = open_risk(types="sudden,unstable", risks="disaster", **{"from": "2023-01-01", "to": "2023-12-31"},
+                     measure="rate", sort="code")
+    assert not test.exception and not test.warning
+    assert test.multiselect(key="risk_types").value == ["unstable", "sudden"]
+    assert test.multiselect(key="risk_codes").value == ["disaster"]
+    assert str(test.date_input(key="risk_from").value) == "2023-01-01"
+    assert [group.value for group in test.button_group] == ["rate", "code"]
+    assert any("2023-01-01" in s.value for s in test.subheader)
+
+
+def test_changing_a_filter_writes_the_url(open_risk):
+    test = open_risk()
+    test.multiselect(key="risk_codes").set_value(["illness", "disability"]).run()
+    assert not test.exception
+    assert test.query_params["risks"] in ("illness,disability", ["illness,disability"])
+    test.multiselect(key="risk_codes").set_value([]).run()
+    assert t("risk_page.nothing_chosen") in [i.value for i in test.info]
+
+
+def test_bad_filters_get_a_message_not_a_crash(open_risk):
+    test = open_risk(types="robbery", **{"from": "2019-01-01", "to": "2024-02-30"}, measure="x")
+    assert not test.exception
+    warnings = " ".join(w.value for w in test.warning)
+    for bad in ("robbery", "2019-01-01", "2024-02-30"):
+        assert bad in warnings
+    assert test.multiselect(key="risk_types").value == ["unstable", "marginal", "sudden"]
+    test = open_risk(**{"from": "2025-01-01", "to": "2024-01-01"})
+    assert t("risk_page.bad_period") in [w.value for w in test.warning]
