@@ -1,0 +1,73 @@
+"""Monitoring cases over time: open at month end, identified and eliminated per month, in SQL."""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import or_
+
+from db.schema import case_risk, household, monitoring_case
+from queries.drill import _in_area as in_area  # the one area filter with the scope check (shared on purpose)
+from queries.gateway import cached
+from queries.scope import Scope
+from queries.trend_period import Period, area_key, count_by_month, count_open_before, stock_and_flows
+
+CASE_FLOWS = ("identified", "eliminated_stable", "eliminated_natural")
+SPLITS = ("case_type", "risk")  # what a series is broken down by
+
+
+def _source(split: str):
+    """FROM clause and breakdown column: per case type, or per risk type (a case may have several)."""
+    case_ = monitoring_case.c
+    joined = monitoring_case.join(household, household.c.id == case_.household_id)
+    if split == "risk":
+        return joined.join(case_risk, case_risk.c.case_id == case_.id), case_risk.c.risk_code.label("key")
+    if split == "case_type":
+        return joined, case_.case_type.label("key")
+    raise ValueError(f"unknown breakdown: {split}")
+
+
+@cached
+def case_flows(db: str, scope: Scope, area_code: str, area_level: str, group_level: str,
+               period: Period, split: str = "case_type") -> pd.DataFrame:
+    """Per area at group_level, breakdown key and month: identified, eliminated (stable / natural)
+    and cases open at the start and end of the month. Four grouped queries; cost grows with cases."""
+    case_ = monitoring_case.c
+    where = in_area(household.c.village_code, area_code, area_level, scope)
+    joined, key = _source(split)
+    keys = [area_key(household.c.village_code, group_level), key]
+    # Open when the period starts: identified before it and not eliminated before it.
+    opening = count_open_before(db, joined, [where, case_.identified_on < period.first, or_(
+        case_.eliminated_on.is_(None), case_.eliminated_on >= period.first)], keys)
+    identified = count_by_month(db, case_.identified_on, joined,
+                                [where, case_.identified_on.between(period.first, period.cut)], keys)
+    eliminated = {
+        kind: count_by_month(db, case_.eliminated_on, joined,
+                             [where, case_.eliminated_on.between(period.first, period.cut),
+                              case_.elimination_kind == kind], keys)
+        for kind in ("stable", "natural")
+    }
+    flows = {"identified": identified, "eliminated_stable": eliminated["stable"],
+             "eliminated_natural": eliminated["natural"]}
+    grid = stock_and_flows(period.months(), ["area_code", "key"], opening, flows,
+                           outflows=("eliminated_stable", "eliminated_natural"))
+    grid["eliminated"] = grid["eliminated_stable"] + grid["eliminated_natural"]
+    return grid
+
+
+def area_totals(flows: pd.DataFrame) -> pd.DataFrame:
+    """Case flows summed over the breakdown: one row per area and month."""
+    columns = ["identified", "eliminated_stable", "eliminated_natural", "eliminated", "open_start", "open_end"]
+    return flows.groupby(["area_code", "month"], as_index=False)[columns].sum()
+
+
+def yearly_elimination(totals: pd.DataFrame) -> pd.DataFrame:
+    """Per area and year: open at its start, identified, eliminated (stable / natural), and the
+    elimination rate = eliminated / (open at start + identified), in percent."""
+    frame = totals.assign(year=totals["month"].str[:4].astype(int)).sort_values(["area_code", "month"])
+    yearly = frame.groupby(["area_code", "year"]).agg(
+        open_start=("open_start", "first"), identified=("identified", "sum"),
+        eliminated_stable=("eliminated_stable", "sum"), eliminated_natural=("eliminated_natural", "sum"),
+        eliminated=("eliminated", "sum"), open_end=("open_end", "last")).reset_index()
+    base = yearly["open_start"] + yearly["identified"]
+    yearly["rate"] = (100 * yearly["eliminated"] / base.where(base > 0)).round(1)
+    return yearly

@@ -1,0 +1,126 @@
+"""The period a trend covers, its months, and counting dated rows per month in SQL on every engine."""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import extract, func, select
+
+from queries.gateway import read
+from queries.scope import CODE_LENGTH, PREFIX_LENGTH
+
+
+@dataclass(frozen=True)
+class Period:
+    """From the first day of a month to a cut-off day (a month's end, or an earlier as-of date)."""
+
+    first: date
+    cut: date
+
+    def months(self) -> list[str]:
+        """Every month of the period as "YYYY-MM", oldest first (generated here, not by SQL)."""
+        return month_range(self.first, self.cut)
+
+    def years(self) -> list[int]:
+        """Every calendar year the period touches."""
+        return list(range(self.first.year, self.cut.year + 1))
+
+
+def month_key(day: date) -> str:
+    """The "YYYY-MM" key of a day."""
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def month_start(key: str) -> date:
+    """The first day of a "YYYY-MM" month."""
+    return date(int(key[:4]), int(key[5:7]), 1)
+
+
+def month_end(key: str) -> date:
+    """The last day of a "YYYY-MM" month."""
+    year, month = int(key[:4]), int(key[5:7])
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def shift_month(key: str, months: int) -> str:
+    """The "YYYY-MM" key `months` later (earlier when negative)."""
+    index = int(key[:4]) * 12 + int(key[5:7]) - 1 + months
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def month_range(first: date, last: date) -> list[str]:
+    """Month keys from first's month to last's month inclusive."""
+    keys, key, stop = [], month_key(first), month_key(last)
+    while key <= stop:
+        keys.append(key)
+        key = shift_month(key, 1)
+    return keys
+
+
+def quarter_of(key: str) -> str:
+    """The "YYYY-Qn" label of a "YYYY-MM" month."""
+    return f"{key[:4]}-Q{(int(key[5:7]) - 1) // 3 + 1}"
+
+
+def area_key(village_column, group_level: str):
+    """SQL: the code prefix of the area at group_level that holds the village (padded in pandas)."""
+    return func.substr(village_column, 1, PREFIX_LENGTH[group_level]).label("area_code")
+
+
+def pad_codes(frame: pd.DataFrame) -> pd.DataFrame:
+    """Pad area_code prefixes from area_key back to full 12-digit codes."""
+    if not frame.empty:
+        frame["area_code"] = frame["area_code"].astype(str).str.ljust(CODE_LENGTH, "0")
+    return frame
+
+
+def count_by_month(db: str, date_column, joined, conditions: list, keys: list) -> pd.DataFrame:
+    """Rows counted per (keys…, month of date_column); month as "YYYY-MM".
+
+    extract() is compiled per dialect by SQLAlchemy (strftime on SQLite, EXTRACT elsewhere), so no
+    engine-specific date formatting is needed; year and month stay two plain group columns because
+    PostgreSQL refuses a GROUP BY expression whose bound constants differ from the SELECT's.
+    """
+    year, month = extract("year", date_column).label("year"), extract("month", date_column).label("month")
+    statement = (select(*keys, year, month, func.count().label("n"))
+                 .select_from(joined).where(*conditions).group_by(*keys, year, month))
+    frame = pad_codes(read(db, statement))
+    frame["month"] = [f"{int(y):04d}-{int(m):02d}" for y, m in zip(frame.pop("year"), frame.pop("month"))]
+    frame["n"] = frame["n"].astype("int64")
+    return frame
+
+
+def count_open_before(db: str, joined, conditions: list, keys: list) -> pd.DataFrame:
+    """Rows counted per keys (the stock open when the period starts)."""
+    statement = select(*keys, func.count().label("n")).select_from(joined).where(*conditions).group_by(*keys)
+    frame = pad_codes(read(db, statement))
+    frame["n"] = frame["n"].astype("int64")
+    return frame
+
+
+def stock_and_flows(months: list[str], keys: list[str], opening: pd.DataFrame,
+                    flows: dict[str, pd.DataFrame], outflows: tuple[str, ...]) -> pd.DataFrame:
+    """A full month grid per key with each flow, and open_start/open_end stock.
+
+    open_end of a month = open_start + inflows - outflows, and open_start is the previous month's
+    open_end; the first month starts from `opening`. The flows are SQL counts; this only adds up
+    at most a few thousand aggregated numbers.
+    """
+    groups = pd.concat([opening[keys]] + [frame[keys] for frame in flows.values()]).drop_duplicates()
+    grid = groups.merge(pd.DataFrame({"month": months}), how="cross")
+    for name, frame in flows.items():
+        counted = frame[frame["month"].isin(months)].groupby(keys + ["month"])["n"].sum().rename(name)
+        grid = grid.merge(counted.reset_index(), on=keys + ["month"], how="left")
+    grid = grid.merge(opening.groupby(keys)["n"].sum().rename("opening").reset_index(), on=keys, how="left")
+    grid = grid.fillna(0).sort_values(keys + ["month"]).reset_index(drop=True)
+    inflows = [name for name in flows if name not in outflows]
+    net = grid[inflows].sum(axis=1) - grid[list(outflows)].sum(axis=1)
+    grid["open_end"] = grid["opening"] + net.groupby([grid[k] for k in keys]).cumsum()
+    grid["open_start"] = grid["open_end"] - net
+    grid = grid.drop(columns="opening")
+    numbers = list(flows) + ["open_start", "open_end"]
+    grid[numbers] = grid[numbers].astype("int64")
+    return grid
