@@ -12,6 +12,10 @@ from queries.trend_period import Period
 
 CASE_TYPES = ("unstable", "marginal", "sudden")
 CASE_COLORS = {"unstable": "#d9534f", "marginal": "#f0ad4e", "sudden": "#8e6bbf"}
+# Fixed colours per risk so a risk keeps its colour whatever the mix (illness and disability dominate).
+RISK_COLORS = {"illness": "#4e79a7", "disability": "#f28e2b", "schooling": "#e15759", "disaster": "#76b7b2",
+               "accident": "#59a14f", "business_failure": "#edc948", "unstable_employment": "#b07aa1",
+               "labor_shortage": "#ff9da7", "housing": "#9c755f", "water": "#1f9bd7", "other": "#bab0ac"}
 ELIMINATION_COLORS = {"eliminated_stable": "#2e8b57", "eliminated_natural": "#8fbc8f"}
 
 
@@ -73,7 +77,8 @@ def build_risk_figure(flows: pd.DataFrame, period: Period) -> go.Figure:
     for key in order:
         rows = flows[flows["key"] == key].sort_values("month")
         figure.add_trace(go.Scatter(x=month_dates(rows["month"]), y=rows["open_end"], name=label_of("risk", key),
-                                    stackgroup="risk", mode="lines", line={"width": 0.5}, hovertemplate="%{y:,}"))
+                                    stackgroup="risk", mode="lines", hovertemplate="%{y:,}",
+                                    line={"width": 0.5, "color": RISK_COLORS.get(key, "#999999")}))
     add_phases(figure, period.first, period.cut)
     return finish(figure, t("trends.axis_open_by_risk"), height=400)
 
@@ -103,6 +108,8 @@ def build_elimination_figure(yearly: pd.DataFrame, period: Period) -> go.Figure:
                                 hovertemplate="%{y:.1f}%"), secondary_y=True)
     figure.update_layout(barmode="stack")
     figure.update_xaxes(tickmode="array", tickvals=yearly["year"], ticktext=[str(y) for y in yearly["year"]])
-    figure.update_yaxes(title_text=t("trends.axis_rate"), secondary_y=True, rangemode="tozero", ticksuffix="%")
+    # Streamlit's theme syncs a second axis' ticks to the first (5.63 %, 11.26 %…): plain ticks instead.
+    figure.update_yaxes(title_text=t("trends.axis_rate"), secondary_y=True, rangemode="tozero", ticksuffix="%",
+                        tickmode="auto", showgrid=False)
     add_phases(figure, period.first, period.cut, yearly=True)
     return finish(figure, t("trends.axis_eliminated"), height=380)

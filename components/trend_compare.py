@@ -69,5 +69,5 @@ def build_compare_figure(totals: pd.DataFrame, names: dict[str, str], period: Pe
                          row=position // columns + 1, col=position % columns + 1)
     figure.update_annotations(font_size=12)
     add_phases(figure, period.first, period.cut, label=False)
-    figure = finish(figure, "", height=max(260, 170 * rows + 60))
+    figure = finish(figure, "", height=max(260, 170 * rows + 60), shared_scale=True)
     return figure.update_layout(hovermode="closest")

@@ -83,4 +83,4 @@ def build_income_figure(comparison: pd.DataFrame, period: Period) -> go.Figure:
                                     line=style, hovertemplate="%{y:,.0f}"))
     figure.update_xaxes(tickmode="array", tickvals=years, ticktext=[str(y) for y in years])
     add_phases(figure, period.first, period.cut, yearly=True)
-    return finish(figure, t("trends.axis_income"), height=420)
+    return finish(figure, t("trends.axis_income"), height=420, counts=False)

@@ -13,6 +13,8 @@ from components.trend_figure import add_phases, finish, quarter_dates, safe
 from queries.trend_period import Period
 
 ITEMS = ("food_clothing", "education", "medical", "housing", "water")
+ITEM_COLORS = {"food_clothing": "#9c755f", "education": "#4e79a7", "medical": "#e15759", "housing": "#f28e2b",
+               "water": "#76b7b2"}
 
 
 def build_problem_table(quarterly: pd.DataFrame) -> pd.DataFrame:
@@ -30,24 +32,27 @@ def build_problem_table(quarterly: pd.DataFrame) -> pd.DataFrame:
 
 
 def build_problem_figure(quarterly: pd.DataFrame, period: Period) -> go.Figure:
-    """Problems found and cleared per quarter (bars) and open at quarter end by item (stacked line)."""
+    """Top: problems found (up) and cleared (down) per quarter. Bottom: open at quarter end, by item."""
     totals = quarterly.groupby("quarter", as_index=False)[["found", "cleared"]].sum()
-    x = quarter_dates(totals["quarter"])
-    figure = make_subplots(specs=[[{"secondary_y": True}]])
-    figure.add_trace(go.Bar(x=x, y=totals["found"], name=t("trends_col.problems_found"), marker_color="#f0ad4e",
-                            hovertemplate="%{y:,}", xperiod="M3", xperiodalignment="middle"))
-    figure.add_trace(go.Bar(x=x, y=totals["cleared"], name=t("trends_col.problems_cleared"), marker_color="#5cb85c",
-                            hovertemplate="%{y:,}", xperiod="M3", xperiodalignment="middle"))
+    figure = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.08)
+    bars = {"xperiod": "M3", "xperiodalignment": "middle", "hovertemplate": "%{y:,}"}
+    figure.add_trace(go.Bar(x=quarter_dates(totals["quarter"]), y=totals["found"], marker_color="#f0ad4e",
+                            name=t("trends_col.problems_found"), **bars), row=1, col=1)
+    # Cleared ones point down, as eliminations do in the case chart.
+    figure.add_trace(go.Bar(x=quarter_dates(totals["quarter"]), y=-totals["cleared"], marker_color="#5cb85c",
+                            name=t("trends_col.problems_cleared"), customdata=totals["cleared"],
+                            **{**bars, "hovertemplate": "%{customdata:,}"}), row=1, col=1)
     for item in [i for i in ITEMS if i in set(quarterly["key"])]:
         rows = quarterly[quarterly["key"] == item].sort_values("quarter")
-        figure.add_trace(go.Scatter(x=quarter_dates(rows["quarter"]), y=rows["open_end"], stackgroup="open",
-                                    name=t("trends.open_item", item=label_of("guarantee_item", item)),
-                                    mode="lines", line={"width": 0.5}, hovertemplate="%{y:,}",
-                                    xperiod="M3", xperiodalignment="end"), secondary_y=True)
-    figure.update_yaxes(title_text=t("trends.axis_problems_open"), secondary_y=True, rangemode="tozero")
-    figure.update_layout(barmode="group")
+        figure.add_trace(go.Bar(x=quarter_dates(rows["quarter"]), y=rows["open_end"], marker_color=ITEM_COLORS[item],
+                                name=t("trends.open_item", item=label_of("guarantee_item", item)), **bars),
+                         row=2, col=1)
+    figure.update_layout(barmode="relative")
+    figure.update_yaxes(title_text=t("trends.axis_problems_flow"), row=1, col=1)
+    figure.update_yaxes(title_text=t("trends.axis_problems_open"), row=2, col=1)
     add_phases(figure, period.first, period.cut)
-    return finish(figure, t("trends.axis_problems_flow"), height=400)
+    return finish(figure, t("trends.axis_problems_flow"), height=520).update_layout(
+        yaxis_title=t("trends.axis_problems_flow"))
 
 
 def latest_vs_target(series: pd.DataFrame) -> pd.DataFrame:
@@ -96,11 +101,12 @@ def build_indicator_figure(series: pd.DataFrame, period: Period, columns: int = 
         x = pd.to_datetime(data["period"] + "-01")
         where = {"row": position // columns + 1, "col": position % columns + 1}
         figure.add_trace(go.Scatter(x=x, y=data["value"], name=t("trends_col.value"), mode="lines",
-                                    line={"color": "#1f77b4"}, showlegend=position == 0, legendgroup="value",
+                                    line={"color": "#1f77b4"}, showlegend=False,
                                     hovertemplate="%{y:,.2f}"), **where)
         figure.add_trace(go.Scatter(x=x, y=data["target"], name=t("trends_col.target"), mode="lines",
-                                    line={"color": "#d9534f", "dash": "dash"}, showlegend=position == 0,
-                                    legendgroup="target", hovertemplate="%{y:,.2f}"), **where)
+                                    line={"color": "#d9534f", "dash": "dash"}, showlegend=False,
+                                    hovertemplate="%{y:,.2f}"), **where)
     figure.update_annotations(font_size=13)
     add_phases(figure, period.first, period.cut, label=False)
-    return finish(figure, "", height=260 * rows + 40)
+    figure = finish(figure, "", height=260 * rows + 40, counts=False)
+    return figure.update_layout(margin={"t": 30})

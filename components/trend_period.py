@@ -69,8 +69,8 @@ def period_params(choice: PeriodChoice, asof: date) -> dict[str, str]:
     return params
 
 
-def _set_period(asof: date) -> None:
-    first, last = st.session_state[PICKER_KEY]
+def _set_period(key: str, asof: date) -> None:
+    first, last = st.session_state[key]
     for name, value, default in (("from", first, month_key(FIRST_DAY)), ("to", last, month_key(asof))):
         if value == default:
             st.query_params.pop(name, None)  # the default stays out of the URL, so links follow the calendar
@@ -81,6 +81,8 @@ def _set_period(asof: date) -> None:
 def render_period_picker(choice: PeriodChoice, asof: date) -> None:
     """A month-range slider from 2021-01 to the as-of month; moving it rewrites `from` / `to`."""
     months = month_range(FIRST_DAY, asof)
-    st.session_state[PICKER_KEY] = (choice.first_month, choice.last_month)
-    st.select_slider(t("trends_period.label"), options=months, key=PICKER_KEY, help=t("trends_period.help"),
-                     on_change=_set_period, args=(asof,))
+    # One widget per period shown: a new URL (link, back button) then shows its own range, which
+    # writing a range slider's value into session state does not do reliably.
+    key = f"{PICKER_KEY}_{choice.first_month}_{choice.last_month}_{month_key(asof)}"
+    st.select_slider(t("trends_period.label"), options=months, value=(choice.first_month, choice.last_month),
+                     key=key, help=t("trends_period.help"), on_change=_set_period, args=(key, asof))

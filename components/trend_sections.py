@@ -13,7 +13,7 @@ from components.trend_case_charts import (build_case_figure, build_case_table, b
                                           build_elimination_table, build_risk_figure, build_risk_table)
 from components.trend_compare import (build_compare_figure, build_compare_series_table, build_ranking_table,
                                       ranking)
-from components.trend_figure import csv_bytes, render_chart
+from components.trend_figure import csv_bytes, render_chart, render_table
 from components.trend_income_charts import (build_income_figure, build_income_table, income_comparison,
                                             two_highs_sentences)
 from components.trend_other_charts import (build_indicator_figure, build_indicator_series_table,
@@ -58,7 +58,7 @@ def render_income(distribution: pd.DataFrame, benchmarks: pd.DataFrame, local_na
         st.caption(t("trends.income_local_note", name=md_escape(local_name)))
     st.markdown(f"**{t('trends.two_highs_heading')}**")
     st.markdown("\n".join(f"- {sentence}" for sentence in two_highs_sentences(comparison)))
-    st.dataframe(table, hide_index=True, width="stretch")
+    render_table(table)
 
 
 def render_problems(monthly: pd.DataFrame, period: Period) -> None:
@@ -80,7 +80,7 @@ def render_indicators(series: pd.DataFrame, area_code: str, names: dict[str, str
         st.caption(t("trends.indicators_from", name=md_escape(names.get(source, source))))
     st.caption(t("trends.indicators_caption"))
     render_chart(build_indicator_figure(series, period), build_indicator_series_table(series), "indicators")
-    st.dataframe(build_indicator_table(latest_vs_target(series)), hide_index=True, width="stretch")
+    render_table(build_indicator_table(latest_vs_target(series)))
 
 
 def render_compare(child_flows: pd.DataFrame | None, kids: pd.DataFrame, period: Period) -> None:
@@ -99,7 +99,7 @@ def render_compare(child_flows: pd.DataFrame | None, kids: pd.DataFrame, period:
     render_chart(build_compare_figure(totals, names, period), build_compare_series_table(totals, names, period),
                  "compare")
     table = build_ranking_table(ranking(totals, kids, period.cut))
-    st.dataframe(table, hide_index=True, width="stretch")
+    render_table(table)
     st.download_button(t("trends.download_csv"), csv_bytes(table), file_name="trends_ranking.csv", mime="text/csv",
                        key="download_ranking", on_click="ignore", type="tertiary")
 
