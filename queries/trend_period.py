@@ -88,7 +88,8 @@ def count_by_month(db: str, date_column, joined, conditions: list, keys: list) -
     statement = (select(*keys, year, month, func.count().label("n"))
                  .select_from(joined).where(*conditions).group_by(*keys, year, month))
     frame = pad_codes(read(db, statement))
-    frame["month"] = [f"{int(y):04d}-{int(m):02d}" for y, m in zip(frame.pop("year"), frame.pop("month"))]
+    months = [f"{int(y):04d}-{int(m):02d}" for y, m in zip(frame.pop("year"), frame.pop("month"))]
+    frame["month"] = pd.Series(months, index=frame.index, dtype=object)  # text even when no row came back
     frame["n"] = frame["n"].astype("int64")
     return frame
 
