@@ -21,9 +21,8 @@ def problem_flows(db: str, scope: Scope, area_code: str, area_level: str, period
     keys = [area_key(household.c.village_code, area_level), check.item.label("key")]
     opening = count_open_before(db, joined, where + [check.checked_on < period.first, or_(
         check.resolved_on.is_(None), check.resolved_on >= period.first)], keys)
-    found = count_by_month(db, check.checked_on, joined, where + [check.checked_on.between(period.first, period.cut)], keys)
-    cleared = count_by_month(db, check.resolved_on, joined,
-                             where + [check.resolved_on.between(period.first, period.cut)], keys)
+    found = count_by_month(db, check.checked_on, joined, where, keys, period)
+    cleared = count_by_month(db, check.resolved_on, joined, where, keys, period)
     return stock_and_flows(period.months(), ["area_code", "key"], opening,
                            {"found": found, "cleared": cleared}, outflows=("cleared",))
 

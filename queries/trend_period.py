@@ -6,6 +6,7 @@ import calendar
 from dataclasses import dataclass
 from datetime import date
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import extract, func, select
 
@@ -77,16 +78,20 @@ def pad_codes(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def count_by_month(db: str, date_column, joined, conditions: list, keys: list) -> pd.DataFrame:
-    """Rows counted per (keys…, month of date_column); month as "YYYY-MM".
+def count_by_month(db: str, date_column, joined, conditions: list, keys: list, period: Period) -> pd.DataFrame:
+    """Rows whose date_column falls in the period, counted per (keys…, month); month as "YYYY-MM".
 
     extract() is compiled per dialect by SQLAlchemy (strftime on SQLite, EXTRACT elsewhere), so no
     engine-specific date formatting is needed; year and month stay two plain group columns because
     PostgreSQL refuses a GROUP BY expression whose bound constants differ from the SELECT's.
     """
+    # The period usually spans most rows, yet SQLite then walks the whole date index and looks
+    # every row up (1M households: 4.8M checks, 11 s). coalesce(d, d) is d for these non-null
+    # columns but no index serves it, so the planner starts from the selective conditions instead.
+    in_period = func.coalesce(date_column, date_column).between(period.first, period.cut)
     year, month = extract("year", date_column).label("year"), extract("month", date_column).label("month")
     statement = (select(*keys, year, month, func.count().label("n"))
-                 .select_from(joined).where(*conditions).group_by(*keys, year, month))
+                 .select_from(joined).where(*conditions, in_period).group_by(*keys, year, month))
     frame = pad_codes(read(db, statement))
     months = [f"{int(y):04d}-{int(m):02d}" for y, m in zip(frame.pop("year"), frame.pop("month"))]
     frame["month"] = pd.Series(months, index=frame.index, dtype=object)  # text even when no row came back
@@ -108,20 +113,24 @@ def stock_and_flows(months: list[str], keys: list[str], opening: pd.DataFrame,
 
     open_end of a month = open_start + inflows - outflows, and open_start is the previous month's
     open_end; the first month starts from `opening`. The flows are SQL counts; this only adds up
-    at most a few thousand aggregated numbers.
+    a groups × months array of aggregated numbers.
     """
-    groups = pd.concat([opening[keys]] + [frame[keys] for frame in flows.values()]).drop_duplicates()
-    grid = groups.merge(pd.DataFrame({"month": months}), how="cross")
-    for name, frame in flows.items():
-        counted = frame[frame["month"].isin(months)].groupby(keys + ["month"])["n"].sum().rename(name)
-        grid = grid.merge(counted.reset_index(), on=keys + ["month"], how="left")
-    grid = grid.merge(opening.groupby(keys)["n"].sum().rename("opening").reset_index(), on=keys, how="left")
-    grid = grid.fillna(0).sort_values(keys + ["month"]).reset_index(drop=True)
-    inflows = [name for name in flows if name not in outflows]
-    net = grid[inflows].sum(axis=1) - grid[list(outflows)].sum(axis=1)
-    grid["open_end"] = grid["opening"] + net.groupby([grid[k] for k in keys]).cumsum()
-    grid["open_start"] = grid["open_end"] - net
-    grid = grid.drop(columns="opening")
-    numbers = list(flows) + ["open_start", "open_end"]
-    grid[numbers] = grid[numbers].astype("int64")
+    counted = {name: frame[frame["month"].isin(months)].groupby(keys + ["month"])["n"].sum()
+               for name, frame in flows.items()}
+    start = opening.groupby(keys)["n"].sum()
+    groups = sorted(set(start.index) | {row[:-1] for series in counted.values() for row in series.index})
+    groups = [group if isinstance(group, tuple) else (group,) for group in groups]
+    index = pd.MultiIndex.from_tuples([group + (month,) for group in groups for month in months],
+                                      names=keys + ["month"])
+    shape = (len(groups), len(months))
+    values = {name: series.reindex(index, fill_value=0).to_numpy(dtype="int64").reshape(shape)
+              for name, series in counted.items()}
+    net = sum(values[name] for name in values if name not in outflows) - sum(values[name] for name in outflows)
+    before = start.reindex(pd.MultiIndex.from_tuples(groups, names=keys) if groups else None, fill_value=0)
+    open_end = before.to_numpy(dtype="int64").reshape(-1, 1) + np.cumsum(net, axis=1)
+    grid = index.to_frame(index=False)
+    for name, array in values.items():
+        grid[name] = array.reshape(-1)
+    grid["open_start"] = (open_end - net).reshape(-1)
+    grid["open_end"] = open_end.reshape(-1)
     return grid
