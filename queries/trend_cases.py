@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import or_
 
 from db.schema import case_risk, household, monitoring_case
 from queries.drill import _in_area as in_area  # the one area filter with the scope check (shared on purpose)
 from queries.gateway import cached
 from queries.scope import Scope
-from queries.trend_period import Period, area_key, count_by_month, count_open_before, stock_and_flows
+from queries.trend_period import Period, area_key, count_spells, stock_and_flows
 
 CASE_FLOWS = ("identified", "eliminated_stable", "eliminated_natural")
 SPLITS = ("case_type", "risk")  # what a series is broken down by
@@ -30,20 +29,16 @@ def _source(split: str):
 def case_flows(db: str, scope: Scope, area_code: str, area_level: str, group_level: str,
                period: Period, split: str = "case_type") -> pd.DataFrame:
     """Per area at group_level, breakdown key and month: identified, eliminated (stable / natural)
-    and cases open at the start and end of the month. Three grouped queries; cost grows with cases."""
+    and cases open at the start and end of the month. One grouped query; cost grows with cases."""
     case_ = monitoring_case.c
     where = in_area(household.c.village_code, area_code, area_level, scope)
     joined, key = _source(split)
     keys = [area_key(household.c.village_code, group_level), key]
-    # Open when the period starts: identified before it and not eliminated before it.
-    opening = count_open_before(db, joined, [where, case_.identified_on < period.first, or_(
-        case_.eliminated_on.is_(None), case_.eliminated_on >= period.first)], keys)
-    identified = count_by_month(db, case_.identified_on, joined, [where], keys, period)
-    # Both kinds of elimination in one pass, split afterwards.
-    eliminated = count_by_month(db, case_.eliminated_on, joined, [where], keys + [case_.elimination_kind], period)
+    opening, identified, eliminated = count_spells(db, case_.identified_on, case_.eliminated_on, joined, [where],
+                                                   keys, period, end_keys=(case_.elimination_kind,))
     flows = {"identified": identified}
     for kind in ("stable", "natural"):
-        flows[f"eliminated_{kind}"] = eliminated[eliminated["elimination_kind"] == kind].drop(columns="elimination_kind")
+        flows[f"eliminated_{kind}"] = eliminated[eliminated["elimination_kind"] == kind]
     grid = stock_and_flows(period.months(), ["area_code", "key"], opening, flows,
                            outflows=("eliminated_stable", "eliminated_natural"))
     grid["eliminated"] = grid["eliminated_stable"] + grid["eliminated_natural"]

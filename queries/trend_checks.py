@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import false, or_
+from sqlalchemy import false
 
 from db.schema import guarantee_check, household
 from queries.drill import _in_area as in_area  # the one area filter with the scope check (shared on purpose)
 from queries.gateway import cached
 from queries.scope import Scope
-from queries.trend_period import Period, area_key, count_by_month, count_open_before, quarter_of, stock_and_flows
+from queries.trend_period import Period, area_key, count_spells, quarter_of, stock_and_flows
 
 
 @cached
@@ -19,10 +19,7 @@ def problem_flows(db: str, scope: Scope, area_code: str, area_level: str, period
     joined = guarantee_check.join(household, household.c.id == check.household_id)
     where = [in_area(household.c.village_code, area_code, area_level, scope), check.ok == false()]
     keys = [area_key(household.c.village_code, area_level), check.item.label("key")]
-    opening = count_open_before(db, joined, where + [check.checked_on < period.first, or_(
-        check.resolved_on.is_(None), check.resolved_on >= period.first)], keys)
-    found = count_by_month(db, check.checked_on, joined, where, keys, period)
-    cleared = count_by_month(db, check.resolved_on, joined, where, keys, period)
+    opening, found, cleared = count_spells(db, check.checked_on, check.resolved_on, joined, where, keys, period)
     return stock_and_flows(period.months(), ["area_code", "key"], opening,
                            {"found": found, "cleared": cleared}, outflows=("cleared",))
 

@@ -8,7 +8,7 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import extract, func, select
+from sqlalchemy import case, extract, func, or_, select
 
 from queries.gateway import read
 from queries.scope import CODE_LENGTH, PREFIX_LENGTH
@@ -78,33 +78,39 @@ def pad_codes(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def count_by_month(db: str, date_column, joined, conditions: list, keys: list, period: Period) -> pd.DataFrame:
-    """Rows whose date_column falls in the period, counted per (keys…, month); month as "YYYY-MM".
+def _month_keys(years: pd.Series, months: pd.Series) -> list:
+    return [None if pd.isna(y) else f"{int(y):04d}-{int(m):02d}" for y, m in zip(years, months)]
 
-    extract() is compiled per dialect by SQLAlchemy (strftime on SQLite, EXTRACT elsewhere), so no
-    engine-specific date formatting is needed; year and month stay two plain group columns because
-    PostgreSQL refuses a GROUP BY expression whose bound constants differ from the SELECT's.
+
+def count_spells(db: str, start_column, end_column, joined, conditions: list, keys: list, period: Period,
+                 end_keys: tuple = ()) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Rows that open on start_column and close on end_column (NULL: still open), in ONE query:
+    (open when the period starts, opened per month, closed per month [per end_keys too]).
+
+    The rows are counted per (keys, start month, end month); an end after the cut-off day counts
+    as still open. Splitting that small table in pandas replaces three scans of the fact table
+    by one (1M households, county: 2.5 s -> 0.9 s for the 三保障 problems).
     """
-    # The period usually spans most rows, yet SQLite then walks the whole date index and looks
-    # every row up (1M households: 4.8M checks, 11 s). coalesce(d, d) is d for these non-null
-    # columns but no index serves it, so the planner starts from the selective conditions instead.
-    in_period = func.coalesce(date_column, date_column).between(period.first, period.cut)
-    year, month = extract("year", date_column).label("year"), extract("month", date_column).label("month")
-    statement = (select(*keys, year, month, func.count().label("n"))
-                 .select_from(joined).where(*conditions, in_period).group_by(*keys, year, month))
-    frame = pad_codes(read(db, statement))
-    months = [f"{int(y):04d}-{int(m):02d}" for y, m in zip(frame.pop("year"), frame.pop("month"))]
-    frame["month"] = pd.Series(months, index=frame.index, dtype=object)  # text even when no row came back
-    frame["n"] = frame["n"].astype("int64")
-    return frame
-
-
-def count_open_before(db: str, joined, conditions: list, keys: list) -> pd.DataFrame:
-    """Rows counted per keys (the stock open when the period starts)."""
-    statement = select(*keys, func.count().label("n")).select_from(joined).where(*conditions).group_by(*keys)
-    frame = pad_codes(read(db, statement))
-    frame["n"] = frame["n"].astype("int64")
-    return frame
+    # coalesce(d, d) is d, but no index serves it: the period spans most rows, and SQLite would
+    # otherwise walk the whole date index and look every row up (1M households: 4.8M checks, 11 s).
+    start, end = func.coalesce(start_column, start_column), func.coalesce(end_column, end_column)
+    ended = end <= period.cut
+    columns = [extract("year", start_column).label("start_year"), extract("month", start_column).label("start_month"),
+               case((ended, extract("year", end_column)), else_=None).label("end_year"),
+               case((ended, extract("month", end_column)), else_=None).label("end_month")]
+    where = [start <= period.cut, or_(start >= period.first, end_column.is_(None), end >= period.first)]
+    statement = (select(*keys, *end_keys, *columns, func.count().label("n")).select_from(joined)
+                 .where(*conditions, *where).group_by(*keys, *end_keys, *columns))
+    rows = pad_codes(read(db, statement))
+    rows["start"] = pd.Series(_month_keys(rows.pop("start_year"), rows.pop("start_month")), index=rows.index, dtype=object)
+    rows["end"] = pd.Series(_month_keys(rows.pop("end_year"), rows.pop("end_month")), index=rows.index, dtype=object)
+    rows["n"] = rows["n"].astype("int64")
+    first = month_key(period.first)
+    still_open = rows["end"].isna() | (rows["end"].fillna("") >= first)
+    opening = rows[(rows["start"] < first) & still_open]
+    opened = rows[rows["start"] >= first].assign(month=lambda f: f["start"])
+    closed = rows[rows["end"].notna() & (rows["end"].fillna("") >= first)].assign(month=lambda f: f["end"])
+    return opening, opened, closed
 
 
 def stock_and_flows(months: list[str], keys: list[str], opening: pd.DataFrame,
