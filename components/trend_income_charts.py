@@ -18,7 +18,7 @@ def _growth(series: pd.Series, years: pd.Series) -> pd.Series:
 
 def income_comparison(distribution: pd.DataFrame, benchmarks: pd.DataFrame) -> pd.DataFrame:
     """Per year: exited households' median and mean income, the line, the local average, growth
-    rates, and whether the mean grew faster than the local average (两高于; None: no previous year).
+    rates, and whether the mean grew faster than the local average (the "two highs" test; None: no previous year).
 
     The test uses the mean per person (total income / total members), as income statistics do;
     the median's growth is shown next to it.
