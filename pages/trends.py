@@ -32,7 +32,9 @@ def main() -> None:
     chain = tuple(ancestors(tree, view.area_code))
     names = dict(zip(tree["code"], tree["name"]))
     first, last = period_label(period)
-    st.markdown(f"#### {t('trends.area_heading', name=md_escape(names[view.area_code]), level=label_of('level', view.area_level), first=first, last=last)}")
+    heading = t("trends.area_heading", name=md_escape(names[view.area_code]),
+                level=label_of("level", view.area_level), first=first, last=last)
+    st.markdown(f"#### {heading}")
 
     area = (view.db, view.scope, view.area_code, view.area_level)
     render_cases(case_flows(*area, view.area_level, period), case_flows(*area, view.area_level, period, "risk"), period)

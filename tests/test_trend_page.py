@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -50,6 +51,11 @@ def test_county_page_shows_every_section_with_downloads(trends):
     assert t("trends.compare_heading", level=t("level.township")) in headings
     downloads = test.get("download_button")
     assert len(downloads) == 8  # seven charts and the ranking table
+    charts = test.get("plotly_chart")
+    assert len(charts) == 7 and all(json.loads(chart.proto.config) == {"displaylogo": False} for chart in charts)
+    # Figures are built here and drawn by the bundled plotly.js: their text is the catalogue's Chinese.
+    spec = json.dumps(json.loads(charts[0].proto.spec), ensure_ascii=False)
+    assert t("trends.phase_transition") in spec and t("trends.axis_open") in spec
     text = _text(test)
     assert t("trends.two_highs_not_met", year=2024, exited="", local="").split("增长")[0] in text
     assert "2024" in text and t("trends.met") in text

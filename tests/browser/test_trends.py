@@ -33,7 +33,8 @@ def test_county_trends_draw_every_chart(open_page):
     assert t("trends.phase_transition") in svg_text and t("trends.phase_regular") in svg_text
     assert t("trends.axis_open") in svg_text
     assert page.locator('[data-testid="stDownloadButton"]').count() >= CHARTS_AT_COUNTY
-    assert page.locator(".modebar-btn--logo").count() == 0  # displaylogo off
+    page.locator('[data-testid="stPlotlyChart"]').first.hover()  # the mode bar shows on hover
+    assert page.locator(".modebar").count() >= 1 and page.locator(".modebar-btn--logo").count() == 0
     assert opened.errors == [] and opened.foreign_requests == []
     page.screenshot(path=str(SCREENSHOTS / "trends_county_full.png"), full_page=True)
 
