@@ -50,6 +50,8 @@ def add_phases(figure: go.Figure, first: date, last: date, yearly: bool = False,
         figure.add_vrect(x0=x0, x1=x1, fillcolor=fill, line_width=0, layer="below", **where, **note)
         if end is None and not yearly:  # the new phase starts on a marked line
             figure.add_vline(x=low, line_dash="dot", line_color="rgba(40, 100, 170, 0.7)", **where)
+    if not yearly:  # plotly's default date ticks and hover are English ("Jul 2023"): numbers instead
+        figure.update_xaxes(tickformat="%Y-%m", hoverformat="%Y-%m")
     return figure
 
 

@@ -65,6 +65,7 @@ def test_phases_are_shaded_and_labelled_only_where_the_period_reaches():
     assert len(_bands(both)) == 2
     assert _notes(both) == [t("trends.phase_transition"), t("trends.phase_regular")]
     assert any(shape.type == "line" for shape in both.layout.shapes)  # the new phase's start line
+    assert both.layout.xaxis.tickformat == "%Y-%m"  # not plotly's English "Jul 2023"
     transition_only = add_phases(go.Figure(), date(2022, 1, 1), date(2025, 6, 30))
     assert _notes(transition_only) == [t("trends.phase_transition")] and len(_bands(transition_only)) == 1
     regular_only = add_phases(go.Figure(), date(2026, 3, 1), date(2026, 11, 20))
