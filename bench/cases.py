@@ -159,3 +159,29 @@ CASES += (
     Case("risk", "county: townships", lambda db, s, t: _risk_view(db, s, t.county, "county", "township", t.asof)),
     Case("risk", "township: its villages", lambda db, s, t: _risk_view(db, s, t.township, "township", "village", t.asof)),
 )
+
+
+def _trends_view(db: str, scope: Scope, code: str, level: str, child_level: str | None, asof: date) -> None:
+    """What the trends page queries for one area over the whole period (2021-01 to the as-of date)."""
+    from queries import trend_cases, trend_checks, trend_income, trend_indicators
+    from queries.trend_period import Period, month_key, month_start, shift_month
+
+    tree = areas.area_tree(db, scope)
+    chain = tuple(areas.ancestors(tree, code))
+    period = Period(date(2021, 1, 1), asof)
+    trend_cases.case_flows(db, scope, code, level, level, period)
+    trend_cases.case_flows(db, scope, code, level, level, period, "risk")
+    trend_income.income_benchmarks(db, scope, chain, period.first.year, asof.year)
+    trend_income.income_distribution(db, scope, code, level, period.first.year, asof.year)
+    trend_checks.problem_flows(db, scope, code, level, period)
+    trend_indicators.indicator_series(db, scope, chain, month_key(period.first), month_key(asof))
+    if child_level:
+        since = min(period.first, month_start(shift_month(month_key(asof), -11)))
+        trend_cases.case_flows(db, scope, code, level, child_level, Period(since, asof))
+
+
+CASES += (
+    Case("trends", "county: all series + townships", lambda db, s, t: _trends_view(db, s, t.county, "county", "township", t.asof)),
+    Case("trends", "township: all series + villages", lambda db, s, t: _trends_view(db, s, t.township, "township", "village", t.asof)),
+    Case("trends", "village: all series", lambda db, s, t: _trends_view(db, s, t.village, "village", None, t.asof)),
+)

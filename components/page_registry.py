@@ -32,5 +32,6 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("map.py", "map", "page.map"),
     PageSpec("risk.py", "risk", "page.risk"),
     PageSpec("tasks.py", "tasks", "page.tasks"),
+    PageSpec("trends.py", "trends", "page.trends"),
     PageSpec("audit.py", "audit", "audit_log.title"),  # county leaders only (components.roles.RESTRICTED_PAGES)
 )

@@ -1,0 +1,111 @@
+"""What every trends chart shares: the two phases marked on the time axis, layout, chart + CSV."""
+
+from __future__ import annotations
+
+import html
+from datetime import date
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from components.labels import t
+
+TRANSITION_START, TRANSITION_END = date(2021, 1, 1), date(2026, 1, 1)  # 过渡期 2021–2025
+PLOTLY_CONFIG = {"displaylogo": False}
+DECIMALS = 2
+SMALL_COUNT = 6  # below this, whole-number ticks
+TRANSITION_FILL, REGULAR_FILL = "rgba(250, 200, 90, 0.13)", "rgba(90, 160, 220, 0.10)"
+
+
+def month_dates(months: pd.Series) -> pd.Series:
+    """"YYYY-MM" keys as the first day of the month (a date axis plotly can shade)."""
+    return pd.to_datetime(months.astype(str) + "-01")
+
+
+def quarter_dates(quarters: pd.Series) -> pd.Series:
+    """"YYYY-Qn" labels as the first day of the quarter."""
+    return pd.to_datetime([f"{q[:4]}-{(int(q[-1]) - 1) * 3 + 1:02d}-01" for q in quarters])
+
+
+def add_phases(figure: go.Figure, first: date, last: date, yearly: bool = False, label: bool = True) -> go.Figure:
+    """Shade the transition period (2021–2025) and mark regular assistance (2026 on), within [first, last].
+
+    On a yearly axis (x = year numbers) the bands run between half years so whole bars sit inside.
+    """
+    phases = ((TRANSITION_START, TRANSITION_END, TRANSITION_FILL, t("trends.phase_transition")),
+              (TRANSITION_END, None, REGULAR_FILL, t("trends.phase_regular")))
+    # Bands go on every panel of a subplot grid; a plain figure has no grid to address.
+    where = {"row": "all", "col": "all"} if figure._grid_ref is not None else {}
+    for start, end, fill, text in phases:
+        if yearly:
+            low, high = max(start.year, first.year), min(end.year - 1, last.year) if end else last.year
+            x0, x1 = low - 0.5, high + 0.5
+        else:
+            low, high = max(start, first), min(end, last) if end else last
+            x0, x1 = low, high
+        if low > high:
+            continue
+        note = {"annotation_text": text, "annotation_position": "top left", "annotation_font_size": 11} if label else {}
+        figure.add_vrect(x0=x0, x1=x1, fillcolor=fill, line_width=0, layer="below", **where, **note)
+        if end is None and not yearly:  # the new phase starts on a marked line
+            figure.add_vline(x=low, line_dash="dot", line_color="rgba(40, 100, 170, 0.7)", **where)
+    if not yearly:  # plotly's default date ticks and hover are English ("Jul 2023"): numbers instead
+        figure.update_xaxes(tickformat="%Y-%m", hoverformat="%Y-%m")
+    return figure
+
+
+def finish(figure: go.Figure, y_title: str, height: int = 380, counts: bool = True,
+           shared_scale: bool = False) -> go.Figure:
+    """Common layout: Chinese axis title, legend on top, compact margins, unified hover.
+
+    For counts, an axis whose values stay small gets whole-number ticks (plotly would show 0.5).
+    """
+    figure.update_layout(height=height, margin={"l": 10, "r": 10, "t": 40, "b": 10}, hovermode="x unified",
+                         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+                         yaxis_title=y_title, separators=".,")
+    if counts:
+        highest: dict[str, float] = {}
+        for trace in figure.data:
+            values = pd.to_numeric(pd.Series(trace.y if trace.y is not None else []), errors="coerce").abs()
+            # Stacked traces add up: the sum of maxima bounds the axis from above.
+            highest[trace.yaxis or "y"] = highest.get(trace.yaxis or "y", 0) + float(values.max() if len(values) else 0)
+        if shared_scale and highest:  # panels on one scale get one tick spacing
+            highest = dict.fromkeys(highest, max(highest.values()))
+        for axis, top in highest.items():
+            if top <= SMALL_COUNT:
+                figure.layout["yaxis" + axis[1:]].update(dtick=1, tick0=0)
+    return figure
+
+
+def safe(text: object) -> str:
+    """A database value for plotly text (trace names, titles, hover): tags shown as typed."""
+    return html.escape(str(text))
+
+
+def for_display(table: pd.DataFrame) -> pd.DataFrame:
+    """A copy for st.dataframe: a column with gaps shows "—" there instead of "None"."""
+    shown = table.copy()
+    for column in shown.columns:
+        if shown[column].dtype.kind == "f" and shown[column].isna().any():
+            shown[column] = [f"{value:,.{DECIMALS}f}".rstrip("0").rstrip(".") if pd.notna(value) else "—"
+                             for value in shown[column]]
+    return shown
+
+
+def render_table(table: pd.DataFrame) -> None:
+    """A read-only table tall enough to show every row (up to 25) without scrolling."""
+    height = 35 * (min(len(table), 25) + 1) + 3
+    st.dataframe(for_display(table), hide_index=True, width="stretch", height=height)
+
+
+def csv_bytes(table: pd.DataFrame) -> bytes:
+    """A table as CSV with a byte-order mark, so spreadsheet programs read the Chinese correctly."""
+    return table.to_csv(index=False).encode("utf-8-sig")
+
+
+def render_chart(figure: go.Figure, table: pd.DataFrame, name: str) -> None:
+    """The chart (bundled plotly, no logo) and a CSV download of exactly the numbers it shows."""
+    st.plotly_chart(figure, config=PLOTLY_CONFIG, key=f"chart_{name}")
+    st.download_button(t("trends.download_csv"), csv_bytes(table), file_name=f"trends_{name}.csv",
+                       mime="text/csv", key=f"download_{name}", on_click="ignore", type="tertiary")

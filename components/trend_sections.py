@@ -1,0 +1,109 @@
+"""The trends page's sections: heading, chart with CSV, and the words around it (render_* only)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from components.labels import label_of, t
+from components.text import md_escape
+from components.trend_case_charts import (build_case_figure, build_case_table, build_elimination_figure,
+                                          build_elimination_table, build_risk_figure, build_risk_table)
+from components.trend_compare import (build_compare_figure, build_compare_series_table, build_ranking_table,
+                                      ranking)
+from components.trend_figure import csv_bytes, render_chart, render_table
+from components.trend_income_charts import (build_income_figure, build_income_table, income_comparison,
+                                            two_highs_sentences)
+from components.trend_other_charts import (build_indicator_figure, build_indicator_series_table,
+                                           build_indicator_table, build_problem_figure, build_problem_table,
+                                           latest_vs_target)
+from queries.trend_cases import area_totals, yearly_elimination
+from queries.trend_checks import by_quarter
+from queries.trend_period import Period
+
+
+def render_cases(flows: pd.DataFrame, risks: pd.DataFrame, period: Period) -> None:
+    """Stock and flows by case type, risk composition, and elimination per year."""
+    st.subheader(t("trends.cases_heading"))
+    if flows.empty:
+        st.info(t("trends.no_cases"))
+        return
+    st.caption(t("trends.cases_caption"))
+    render_chart(build_case_figure(flows, period), build_case_table(flows), "cases")
+    st.subheader(t("trends.risk_heading"))
+    st.caption(t("trends.risk_caption"))
+    render_chart(build_risk_figure(risks, period), build_risk_table(risks), "risks")
+    st.subheader(t("trends.elimination_heading"))
+    st.caption(t("trends.elimination_caption"))
+    yearly = yearly_elimination(area_totals(flows))
+    render_chart(build_elimination_figure(yearly, period), build_elimination_table(yearly), "elimination")
+
+
+def render_income(distribution: pd.DataFrame, benchmarks: pd.DataFrame, local_name: str | None,
+                  period: Period) -> None:
+    """Income bands against the line and the local average, then the 两高于 verdict per year."""
+    st.subheader(t("trends.income_heading"))
+    if distribution.empty:
+        st.info(t("trends.no_income"))
+        return
+    st.caption(t("trends.income_caption"))
+    comparison = income_comparison(distribution, benchmarks)
+    table = build_income_table(comparison)
+    render_chart(build_income_figure(comparison, period), table, "income")
+    if local_name is None:
+        st.warning(t("trends.income_no_local"))
+    else:
+        st.caption(t("trends.income_local_note", name=md_escape(local_name)))
+    st.markdown(f"**{t('trends.two_highs_heading')}**")
+    st.markdown("\n".join(f"- {sentence}" for sentence in two_highs_sentences(comparison)))
+    render_table(table)
+
+
+def render_problems(monthly: pd.DataFrame, period: Period) -> None:
+    """三保障 + water problems found, cleared and still open, per quarter."""
+    st.subheader(t("trends.problems_heading"))
+    st.caption(t("trends.problems_caption"))
+    quarterly = by_quarter(monthly)
+    render_chart(build_problem_figure(quarterly, period), build_problem_table(quarterly), "problems")
+
+
+def render_indicators(series: pd.DataFrame, area_code: str, names: dict[str, str], period: Period) -> None:
+    """Small multiples of indicators with targets, and the latest value against each target."""
+    st.subheader(t("trends.indicators_heading"))
+    if series.empty:
+        st.info(t("trends.no_indicators"))
+        return
+    source = series["area_code"].iloc[0]
+    if source != area_code:
+        st.caption(t("trends.indicators_from", name=md_escape(names.get(source, source))))
+    st.caption(t("trends.indicators_caption"))
+    render_chart(build_indicator_figure(series, period), build_indicator_series_table(series), "indicators")
+    render_table(build_indicator_table(latest_vs_target(series)))
+
+
+def render_compare(child_flows: pd.DataFrame | None, kids: pd.DataFrame, period: Period) -> None:
+    """The children of the area: small multiples of open cases and a ranking with year-over-year change."""
+    if child_flows is None or kids.empty:
+        st.info(t("trends.no_children"))
+        return
+    level = label_of("level", kids["level"].iloc[0])
+    st.subheader(t("trends.compare_heading", level=level))
+    st.caption(t("trends.compare_caption", level=level))
+    totals = area_totals(child_flows) if not child_flows.empty else child_flows
+    names = dict(zip(kids["code"], kids["name"]))
+    if totals.empty:
+        st.info(t("trends.no_cases"))
+        return
+    render_chart(build_compare_figure(totals, names, period), build_compare_series_table(totals, names, period),
+                 "compare")
+    table = build_ranking_table(ranking(totals, kids, period.cut))
+    render_table(table)
+    st.download_button(t("trends.download_csv"), csv_bytes(table), file_name="trends_ranking.csv", mime="text/csv",
+                       key="download_ranking", on_click="ignore", type="tertiary")
+
+
+def period_label(period: Period) -> tuple[str, str]:
+    """The period's first month and its last day, for the heading."""
+    return period.first.strftime("%Y-%m"), date.isoformat(period.cut)

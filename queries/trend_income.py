@@ -1,0 +1,118 @@
+"""Exited households' per-capita income per year: quantiles, mean, the line and the local average."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Integer, case, cast, func, select
+
+from db.schema import area_income, household, household_income, monitoring_line
+from queries.areas import scope_filter
+from queries.gateway import cached, read
+from queries.scope import Scope, ScopeError, code_range
+
+QUANTILES = (0.1, 0.25, 0.5, 0.75, 0.9)
+QUANTILE_COLUMNS = tuple(f"p{round(q * 100)}" for q in QUANTILES)
+
+
+BIN_YUAN = 10  # histogram bin width: quantiles are exact to within this many yuan
+
+
+def _exited_incomes(scope: Scope, area_code: str, area_level: str):
+    """FROM clause and conditions: income rows of the area's exited households."""
+    if not scope.covers(area_code, area_level):
+        raise ScopeError(area_code)
+    low, high = code_range(area_code, area_level)
+    income = household_income.c
+    joined = household_income.join(household, household.c.id == income.household_id)
+    # A code range (not a prefix test) and no year condition: every engine then starts from the
+    # area's exited households (covering index) and reads their few income rows by key, instead of
+    # walking the whole (year, income) index (1M households, county: 3.7 s -> 1.2 s on SQLite).
+    # Years outside the period are dropped after aggregation; there are at most a handful.
+    return joined, [household.c.village_code.between(low, high), household.c.poverty_status == "exited"]
+
+
+def _histogram(db: str, joined, conditions: list) -> pd.DataFrame:
+    """Per year and income bin: households, people, income × people, households under the line.
+
+    A histogram instead of sorting every row: one aggregate pass, no window over ~1M rows (which
+    took 6-13 s at 1M households on SQLite), at most a few thousand bins per year come back.
+    """
+    income = household_income.c
+    under = case((income.per_capita_net < monitoring_line.c.amount, 1), else_=0)
+    bin_ = cast(func.floor(income.per_capita_net / BIN_YUAN), Integer).label("bin")
+    statement = (
+        select(income.year, bin_, func.count().label("households"), func.sum(household.c.size).label("people"),
+               func.sum(income.per_capita_net * household.c.size).label("income"), func.sum(under).label("under_line"))
+        .select_from(joined.outerjoin(monitoring_line, monitoring_line.c.year == income.year))
+        .where(*conditions).group_by(income.year, bin_)
+    )
+    return read(db, statement)
+
+
+def quantiles_from_bins(bins: pd.DataFrame) -> pd.DataFrame:
+    """The 10/25/50/75/90 % quantiles per year (index: year) from bin counts.
+
+    pandas' "linear" rule on n sorted values: quantile q sits at position h = (n-1)q. The value at
+    a position is estimated by spreading the rows of its bin evenly over the bin's width, so the
+    result is within BIN_YUAN of the exact quantile.
+    """
+    result = {}
+    for year, group in bins.sort_values(["year", "bin"]).groupby("year"):
+        counts = group["households"].to_numpy(dtype=float)
+        ends = counts.cumsum()
+        lows = group["bin"].to_numpy(dtype=float) * BIN_YUAN
+
+        def value_at(position: int) -> float:
+            index = int(np.searchsorted(ends, position, side="right"))
+            within = position - (ends[index] - counts[index])
+            return lows[index] + BIN_YUAN * (within + 0.5) / counts[index]
+
+        n = int(ends[-1])
+        row = {}
+        for q, name in zip(QUANTILES, QUANTILE_COLUMNS):
+            h = (n - 1) * q
+            low, high = value_at(math.floor(h)), value_at(math.ceil(h))
+            row[name] = low + (high - low) * (h - math.floor(h))
+        result[int(year)] = row
+    return pd.DataFrame.from_dict(result, orient="index", columns=list(QUANTILE_COLUMNS))
+
+
+@cached
+def income_distribution(db: str, scope: Scope, area_code: str, area_level: str, first_year: int,
+                        last_year: int) -> pd.DataFrame:
+    """Per year: exited households with an income record, people, mean per person, households
+    under the monitoring line, and the 10/25/50/75/90 % quantiles of per-capita net income."""
+    joined, conditions = _exited_incomes(scope, area_code, area_level)
+    bins = _histogram(db, joined, conditions)
+    columns = ["year", "households", "people", "mean", "under_line", *QUANTILE_COLUMNS]
+    if bins.empty:
+        return pd.DataFrame(columns=columns)
+    bins = bins.astype({"year": int, "bin": int, "households": int, "people": int, "income": float,
+                        "under_line": int})
+    bins = bins[bins["year"].between(first_year, last_year)]
+    totals = bins.groupby("year")[["households", "people", "income", "under_line"]].sum()
+    totals["mean"] = totals["income"] / totals["people"]  # per person: total income over total members
+    frame = totals.join(quantiles_from_bins(bins)).reset_index()
+    return frame[columns].sort_values("year").reset_index(drop=True)
+
+
+@cached
+def income_benchmarks(db: str, scope: Scope, chain: tuple[str, ...], first_year: int, last_year: int) -> pd.DataFrame:
+    """Per year: the monitoring line and the local rural per-capita income of the deepest area in
+    chain (the area and its ancestors, top first) that publishes one, with that area's code."""
+    lines = read(db, select(monitoring_line.c.year, monitoring_line.c.amount.label("line"))
+                 .where(monitoring_line.c.year.between(first_year, last_year)))
+    local = read(db, select(area_income.c.area_code, area_income.c.year, area_income.c.rural_per_capita)
+                 .where(area_income.c.area_code.in_(chain), scope_filter(area_income.c.area_code, scope),
+                        area_income.c.year.between(first_year, last_year)))
+    frame = pd.DataFrame({"year": range(first_year, last_year + 1)})
+    frame = frame.merge(lines.astype({"year": int}), on="year", how="left")
+    if local.empty:
+        return frame.assign(rural_per_capita=float("nan"), rural_area_code=None)
+    # Villages publish no average: the township's (or the county's) stands for them.
+    deepest = max(local["area_code"], key=chain.index)
+    own = local[local["area_code"] == deepest].astype({"year": int})[["year", "rural_per_capita"]]
+    return frame.merge(own, on="year", how="left").assign(rural_area_code=deepest)

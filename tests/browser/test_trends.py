@@ -1,0 +1,56 @@
+"""The trends page in Chromium: every chart draws with Chinese labels, offline, without console errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from components.labels import t
+from tests.browser.conftest import SCREENSHOTS, wait_for_app
+
+pytestmark = pytest.mark.browser
+
+EXCEPTION = '[data-testid="stException"]'
+PLOT = '[data-testid="stPlotlyChart"] .main-svg'
+CHARTS_AT_COUNTY = 7  # cases, risks, elimination, income, problems, indicators, compare
+
+
+def _charts_drawn(page, count: int) -> None:
+    page.wait_for_function(f"document.querySelectorAll('[data-testid=\"stPlotlyChart\"] .plot-container').length >= {count}",
+                           timeout=60_000)
+
+
+def test_county_trends_draw_every_chart(open_page):
+    opened = open_page("/trends?asof=2026-11-20", viewport=(1600, 6400))  # tall: every chart in one shot
+    page = opened.page
+    _charts_drawn(page, CHARTS_AT_COUNTY)
+    assert page.locator(EXCEPTION).count() == 0
+    text = page.locator("body").inner_text()
+    for key in ("trends.cases_heading", "trends.income_heading", "trends.problems_heading",
+                "trends.indicators_heading", "trends.two_highs_heading"):
+        assert t(key) in text
+    # Chinese inside the charts themselves: the phase labels and axis titles are SVG text.
+    svg_text = " ".join(page.locator("[data-testid=\"stPlotlyChart\"] svg text").all_text_contents())
+    assert t("trends.phase_transition") in svg_text and t("trends.phase_regular") in svg_text
+    assert t("trends.axis_open") in svg_text
+    assert page.locator('[data-testid="stDownloadButton"]').count() >= CHARTS_AT_COUNTY
+    page.locator('[data-testid="stPlotlyChart"]').first.hover()  # the mode bar shows on hover
+    assert page.locator(".modebar").count() >= 1 and page.locator(".modebar-btn--logo").count() == 0
+    assert opened.errors == [] and opened.foreign_requests == []
+    page.screenshot(path=str(SCREENSHOTS / "trends_county_full.png"), full_page=True)
+
+
+def test_period_picker_and_bad_period(open_page, sample_db_url):
+    opened = open_page("/trends?asof=2026-11-20&area=429999001000&from=2023-01&to=2023-99")
+    page = opened.page
+    _charts_drawn(page, 6)
+    warning = page.locator('[data-testid="stAlert"]').first.inner_text()
+    assert "2023-99" in warning
+    assert page.locator(EXCEPTION).count() == 0
+    slider = page.locator('[data-testid="stSlider"] input[type="range"]').first  # the start thumb
+    slider.focus()
+    page.keyboard.press("ArrowRight")  # from 2023-01 to 2023-02
+    page.wait_for_function("location.search.includes('from=2023-02')")
+    wait_for_app(page)
+    assert page.locator(EXCEPTION).count() == 0
+    assert opened.errors == [] and opened.foreign_requests == []
+    page.screenshot(path=str(SCREENSHOTS / "trends_township_period.png"), full_page=True)
