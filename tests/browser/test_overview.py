@@ -19,7 +19,8 @@ def test_root_opens_the_cockpit_and_a_change_drills_to_its_village(open_page):
     assert page.locator('[data-testid="stMetric"]').count() >= 6
     assert page.locator('[data-testid="stMetric"] svg, [data-testid="stMetric"] canvas').count() >= 4  # sparklines
     page.screenshot(path="test-artifacts/screenshots/overview_1080p.png", full_page=True)
-    village_link = page.locator('[data-testid="stPageLink"] a', has_text=t("overview.tile_identified_week")).nth(0)
+    village_link = page.locator('[data-testid="stPageLink"] a[href*="drill"]',
+                                has_text=t("overview.tile_identified_week")).nth(0)
     href = village_link.get_attribute("href")
     village_link.click()
     page.wait_for_function("location.pathname.endsWith('/drill') && location.search.includes('area=')")
