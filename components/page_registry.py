@@ -28,4 +28,5 @@ class PageSpec:
 # "/" forwards to the first page, keeping every listed page reachable at its own path.
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("drill.py", "drill", "page.drill"),
+    PageSpec("brief.py", "brief", "brief.page"),
 )
