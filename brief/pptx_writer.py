@@ -16,7 +16,7 @@ from brief.fonts import SLIDE_FONT
 from brief.model import Pack, Section, Table
 from components.labels import t
 
-WIDE, TALL = Inches(13.333), Inches(7.5)
+WIDE, TALL = Emu(12192000), Emu(6858000)  # 13.333 × 7.5 in: PowerPoint's own 16:9
 MARGIN = Inches(0.4)
 DARK, GREY, RED, GREEN = RGBColor(0x1F, 0x2D, 0x3D), RGBColor(0x5D, 0x6D, 0x7E), RGBColor(0xC0, 0x39, 0x2B), \
     RGBColor(0x1E, 0x84, 0x49)
