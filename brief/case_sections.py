@@ -119,9 +119,10 @@ def risk(ctx: Context) -> Section:
     area_table = area_table.rename(columns={"area": t("brief_col.area"), "total": t("brief_col.total"),
                                             **{code: label_of("warning_rule", code) for code in WARNING_RULES}})
     finding_table = pd.DataFrame({rule_col: list(by_finding), count_col: list(by_finding.values())})
-    section.tables = [Table(t("brief_table.warnings_by_rule"), rule_table, t("brief_source.warnings")),
-                      Table(t("brief_table.warnings_by_area", level=ctx.child_word), area_table,
+    # By area first: the slide shows the first table, and the chart already shows the rules.
+    section.tables = [Table(t("brief_table.warnings_by_area", level=ctx.child_word), area_table,
                             t("brief_source.warnings")),
+                      Table(t("brief_table.warnings_by_rule"), rule_table, t("brief_source.warnings")),
                       Table(t("brief_table.findings_by_rule"), finding_table, t("brief_source.findings"))]
     section.charts = [Chart(t("brief_chart.warnings_by_rule"),
                             build_column_chart(list(by_rule), list(by_rule.values()), t("brief_chart.warnings_by_rule")))]
@@ -160,10 +161,12 @@ def trends(ctx: Context) -> Section:
     new, gone = int(shown["new_cases"].sum()), int(shown["eliminated_cases"].sum())
     section = Section("trends", t("brief_section.trends"))
     section.figures = [KeyFigure(t("brief_kpi.window_new"), new), KeyFigure(t("brief_kpi.window_eliminated"), gone)]
-    table = pd.DataFrame({t("brief_col.month"): [month_text(m) for m in shown["month"]],
-                          t("brief_chart.new_cases"): shown["new_cases"],
-                          t("brief_chart.eliminated_cases"): shown["eliminated_cases"],
-                          t("brief_col.net"): shown["new_cases"] - shown["eliminated_cases"]})
+    newest_first = shown.iloc[::-1]  # the slide has room for the latest months; the chart runs forward
+    table = pd.DataFrame({t("brief_col.month"): [month_text(m) for m in newest_first["month"]],
+                          t("brief_chart.new_cases"): newest_first["new_cases"],
+                          t("brief_chart.eliminated_cases"): newest_first["eliminated_cases"],
+                          t("brief_col.net"): newest_first["new_cases"] - newest_first["eliminated_cases"]})
+    table = table.reset_index(drop=True)
     section.tables = [Table(t("brief_table.monthly"), table, t("brief_source.flows"))]
     section.charts = [Chart(t("brief_chart.monthly"), build_flow_chart(
         shown["month"].tolist(), shown["new_cases"].tolist(), shown["eliminated_cases"].tolist(),
