@@ -8,7 +8,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from brief.build import FORMATS, build_files
+from brief.build import FORMATS, build_files, error_text
 from brief.fonts import FontMissing
 from brief.model import COMPARES, BriefRequest
 from brief.sections import section_keys
@@ -59,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     except FontMissing as error:
         return _fail(t("brief_cli.no_font", paths=str(error)))
     except Exception as error:  # a database problem gets one line, not a traceback
-        return _fail(t("brief_cli.db_error", detail=str(error).splitlines()[0] if str(error) else type(error).__name__))
+        return _fail(t("brief_cli.db_error", detail=error_text(error)))
     args.out.mkdir(parents=True, exist_ok=True)
     for kind in FORMATS:
         path = args.out / built.file_name(kind)

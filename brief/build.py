@@ -22,6 +22,11 @@ STAGES = (("data", 0.0), ("charts", 0.3), ("pptx", 0.7), ("pdf", 0.8), ("xlsx", 
 Progress = Callable[[str, float], None]
 
 
+def error_text(error: BaseException) -> str:
+    """The first line of an error's message (its type when it has none), for a one-line notice."""
+    return str(error).splitlines()[0] if str(error) else type(error).__name__
+
+
 @dataclass
 class BuiltPack:
     """The pack's data and its three documents."""

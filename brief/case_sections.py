@@ -6,8 +6,8 @@ from datetime import date
 
 import pandas as pd
 
-from brief.compare import (change_phrase, compare_date, day_text, eliminated_phrase, month_text, net_phrase, new_phrase, number,
-                           top_items)
+from brief.compare import (change_phrase, compare_date, day_text, eliminated_phrase, month_text, net_phrase,
+                           new_phrase, number, top_items)
 from brief.context import Context
 from brief.figures import build_column_chart, build_flow_chart, build_ranking_bar
 from brief.model import Chart, KeyFigure, Section, Table
@@ -124,8 +124,8 @@ def risk(ctx: Context) -> Section:
                             t("brief_source.warnings")),
                       Table(t("brief_table.warnings_by_rule"), rule_table, t("brief_source.warnings")),
                       Table(t("brief_table.findings_by_rule"), finding_table, t("brief_source.findings"))]
-    section.charts = [Chart(t("brief_chart.warnings_by_rule"),
-                            build_column_chart(list(by_rule), list(by_rule.values()), t("brief_chart.warnings_by_rule")))]
+    title = t("brief_chart.warnings_by_rule")
+    section.charts = [Chart(title, build_column_chart(list(by_rule), list(by_rule.values()), title))]
     change = change_phrase(total, total_before, ctx.period, RECORDS)
     say_args = {"date": day_text(ctx.request.asof), "area": ctx.area_name, "change": change}
     if total:

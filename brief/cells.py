@@ -23,6 +23,11 @@ def safe_cell(value: object) -> object:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
+def display_rows(frame) -> list[list[str]]:
+    """A table as text rows for a slide or a PDF: the header, then each row's display values."""
+    return [list(map(str, frame.columns))] + [[display_cell(v) for v in row] for row in frame.itertuples(index=False)]
+
+
 def display_cell(value: object) -> str:
     """A value as slide or PDF text: thousands separators for numbers, ISO dates, empty for none."""
     if value is None or (isinstance(value, float) and math.isnan(value)):

@@ -75,6 +75,11 @@ def day_text(day: date, with_year: bool = False) -> str:
     return t(key, year=day.year, month=day.month, day=day.day)
 
 
+def comparison_text(compare: str, day: date) -> str:
+    """上周（2026年11月13日）: the period and the exact day compared with."""
+    return f"{period_word(compare)}（{day_text(day, with_year=True)}）"
+
+
 def month_text(month: str) -> str:
     """2026-07 -> 2026年7月."""
     year, number_ = month.split("-")

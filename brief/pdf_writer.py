@@ -7,8 +7,8 @@ import io
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
-from brief.cells import display_cell
-from brief.compare import day_text, period_word
+from brief.cells import display_rows
+from brief.compare import comparison_text, day_text
 from brief.fonts import pdf_fonts
 from brief.model import Pack, Section, Table
 from components.labels import t
@@ -67,7 +67,7 @@ def _table(pdf: FPDF, table: Table) -> None:
     if frame.empty:
         _paragraph(pdf, t("brief.empty_table"), 9, GREY)
         return
-    rows = [list(map(str, frame.columns))] + [[display_cell(v) for v in record] for record in frame.itertuples(index=False)]
+    rows = display_rows(frame)
     weights = [max(3, max(len(r[i]) for r in rows)) for i in range(len(rows[0]))]
     pdf.set_font(FAMILY, size=8)
     pdf.set_text_color(*DARK)
@@ -122,7 +122,7 @@ def write_pdf(pack: Pack) -> bytes:
     _paragraph(pdf, t("brief_doc.title", area=pack.area_name), 22, DARK, 12)
     pdf.ln(4)
     _paragraph(pdf, t("brief_doc.subtitle", date=day_text(pack.asof, with_year=True),
-                      period=f"{period_word(pack.compare)}（{day_text(pack.compare_date, with_year=True)}）"), 12, GREY, 8)
+                      period=comparison_text(pack.compare, pack.compare_date)), 12, GREY, 8)
     _paragraph(pdf, t("brief_doc.contents", sections=t("brief_say.list_sep").join(s.title for s in pack.sections)),
                11, GREY, 7)
     _paragraph(pdf, t("brief_doc.generated", time=pack.generated_at.strftime("%Y-%m-%d %H:%M")), 10, GREY, 7)

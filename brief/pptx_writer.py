@@ -10,8 +10,8 @@ from pptx.enum.text import PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
-from brief.cells import display_cell
-from brief.compare import day_text, period_word
+from brief.cells import display_rows
+from brief.compare import comparison_text, day_text
 from brief.fonts import SLIDE_FONT
 from brief.model import Pack, Section, Table
 from components.labels import t
@@ -58,7 +58,7 @@ def _title_slide(deck, pack: Pack) -> None:
     slide = deck.slides.add_slide(deck.slide_layouts[6])
     lines = [(t("brief_doc.title", area=pack.area_name), 36, True, DARK),
              (t("brief_doc.subtitle", date=day_text(pack.asof, with_year=True),
-                period=f"{period_word(pack.compare)}（{day_text(pack.compare_date, with_year=True)}）"), 20, False, GREY),
+                period=comparison_text(pack.compare, pack.compare_date)), 20, False, GREY),
              (t("brief_doc.contents", sections=t("brief_say.list_sep").join(s.title for s in pack.sections)),
               16, False, GREY),
              (t("brief_doc.generated", time=pack.generated_at.strftime("%Y-%m-%d %H:%M")), 12, False, GREY),
@@ -93,7 +93,7 @@ def _figures(slide, section: Section) -> None:
 def _table(slide, table: Table, left, top, width, max_height) -> None:
     frame = table.frame.iloc[:SLIDE_ROWS, :MAX_TABLE_COLUMNS]
     numeric = [frame[c].dtype.kind in "iuf" for c in frame.columns]
-    rows = [list(map(str, frame.columns))] + [[display_cell(v) for v in record] for record in frame.itertuples(index=False)]
+    rows = display_rows(frame)
     row_height = Inches(0.27)
     height = min(max_height, row_height * len(rows))
     shape = slide.shapes.add_table(len(rows), len(rows[0]), left, top, width, height).table

@@ -117,7 +117,8 @@ def assets(ctx: Context) -> Section:
     section.charts = [Chart(t("brief_chart.assets_by_kind"), build_column_chart(
         kind_labels, (by_kind["value"] / TEN_THOUSAND).round(2).tolist(), t("brief_chart.assets_by_kind"), 2))]
     items = t("brief_say.kind_sep").join(
-        t("brief_say.assets_kind_item", kind=label, n=number(row["assets"]), value=number(row["value"] / TEN_THOUSAND, 2))
+        t("brief_say.assets_kind_item", kind=label, n=number(row["assets"]),
+          value=number(row["value"] / TEN_THOUSAND, 2))
         for label, (_, row) in zip(kind_labels, by_kind.iterrows()))
     say = [t("brief_say.assets_total", area=ctx.area_name, n=number(n), value=number(value / TEN_THOUSAND, 2),
              registered=number(registered), share=number(share, 1)),

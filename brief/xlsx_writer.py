@@ -10,7 +10,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from brief.cells import safe_cell
-from brief.compare import day_text, period_word
+from brief.compare import comparison_text
 from brief.model import Pack
 from components.labels import t
 
@@ -44,7 +44,7 @@ def _notes(book: Workbook, pack: Pack, sheets: list[tuple[str, str, str]]) -> No
     _write_row(sheet, [t("brief_doc.field"), t("brief_doc.value")], bold=True)
     rows = [(t("brief_doc.area"), pack.area_name), (t("brief_doc.area_code"), pack.area_code),
             (t("brief_doc.asof"), pack.asof),
-            (t("brief_doc.compare"), f"{period_word(pack.compare)}（{day_text(pack.compare_date, with_year=True)}）"),
+            (t("brief_doc.compare"), comparison_text(pack.compare, pack.compare_date)),
             (t("brief_doc.generated_at"), pack.generated_at),
             (t("brief_doc.sections"), t("brief_say.list_sep").join(s.title for s in pack.sections)),
             (t("brief_doc.privacy"), "")]
@@ -85,7 +85,8 @@ def write_xlsx(pack: Pack) -> bytes:
         for index, column in enumerate(table.frame.columns, 1):
             longest = max([len(str(column))] + [len(str(v)) for v in table.frame[column].head(200)])
             sheet.column_dimensions[get_column_letter(index)].width = min(60, 4 + 1.8 * longest)
-            if table.frame[column].dtype.kind == "O" and len(table.frame) and hasattr(table.frame[column].iloc[0], "isoformat"):
+            first = table.frame[column].iloc[0] if len(table.frame) else None
+            if hasattr(first, "isoformat"):
                 for cell in sheet[get_column_letter(index)][1:]:
                     cell.number_format = "yyyy-mm-dd"
         sheet.freeze_panes = "A2"

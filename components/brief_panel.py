@@ -10,7 +10,7 @@ import time
 
 import streamlit as st
 
-from brief.build import FORMATS, MIME, BuiltPack, build_files
+from brief.build import FORMATS, MIME, BuiltPack, build_files, error_text
 from brief.model import COMPARES, BriefRequest, Pack, Section
 from components.labels import t
 from components.text import md_escape
@@ -23,12 +23,12 @@ def build_figure_rows(section: Section) -> list[tuple[str, str, str | None]]:
     return [(figure.label, figure.text(), figure.delta_text() or None) for figure in section.figures]
 
 
-def render_options(sections: tuple[str, ...], key: str, default_sections: tuple[str, ...] | None = None) -> tuple[str, list[str]]:
+def render_options(sections: tuple[str, ...], key: str) -> tuple[str, list[str]]:
     """The comparison and the sections to include; returns (compare, sections in pack order)."""
     left, right = st.columns([1, 3])
     compare = left.selectbox(t("brief.compare"), COMPARES, key=f"{key}_compare",
                              format_func=lambda code: t(f"brief_compare.{code}_option"))
-    chosen = right.multiselect(t("brief.sections"), sections, default=list(default_sections or sections),
+    chosen = right.multiselect(t("brief.sections"), sections, default=list(sections),
                                key=f"{key}_sections", format_func=lambda code: t(f"brief_section.{code}"))
     return compare, [code for code in sections if code in chosen]
 
@@ -44,7 +44,8 @@ def render_preview(pack: Pack) -> None:
         st.markdown("\n".join(f"- {md_escape(sentence)}" for sentence in section.commentary))
         for table in section.tables[:1]:
             st.caption(md_escape(table.title))
-            st.dataframe(table.frame, hide_index=True, width="stretch", height=min(400, 35 * (len(table.frame) + 1) + 3))
+            height = min(400, 35 * (len(table.frame) + 1) + 3)  # short tables without blank rows
+            st.dataframe(table.frame, hide_index=True, width="stretch", height=height)
 
 
 def _build(request: BriefRequest) -> BuiltPack:
@@ -67,7 +68,7 @@ def render_build_and_download(request: BriefRequest, key: str) -> None:
             built = _build(request)
         except Exception as error:  # a clear message, never a traceback
             st.session_state.pop(slot, None)
-            st.error(t("brief.failed", detail=md_escape(str(error).splitlines()[0] if str(error) else type(error).__name__)))
+            st.error(t("brief.failed", detail=md_escape(error_text(error))))
             return
         st.session_state[slot] = (request, built, round(time.perf_counter() - started, 1))
     stored = st.session_state.get(slot)

@@ -142,8 +142,11 @@ def test_overview_figures_and_sentence_match_the_data(sample_db_url):
     pack = build_pack(BriefRequest(sample_db_url, SCOPE, COUNTY, ASOF, "month", ("overview",)))
     section = pack.sections[0]
     figures = {figure.label: figure for figure in section.figures}
-    is_open = lambda day: (cases["identified_on"] <= day) & (cases["eliminated_on"].isna() | (cases["eliminated_on"] > day))
-    open_now, open_before = int(is_open(pd.Timestamp(ASOF)).sum()), int(is_open(before).sum())
+    def open_on(day: pd.Timestamp) -> int:
+        gone = cases["eliminated_on"]
+        return int(((cases["identified_on"] <= day) & (gone.isna() | (gone > day))).sum())
+
+    open_now, open_before = open_on(pd.Timestamp(ASOF)), open_on(before)
     new = int(((cases["identified_on"] > before) & (cases["identified_on"] <= pd.Timestamp(ASOF))).sum())
     assert figures[t("brief_kpi.open_cases")].value == open_now
     assert figures[t("brief_kpi.open_cases")].delta == open_now - open_before

@@ -129,7 +129,8 @@ def test_xlsx_has_notes_and_one_sheet_per_table_with_numbers_as_numbers(county_p
     assert len(book.sheetnames) == 1 + tables
     overview = book[book.sheetnames[1]]
     header = [cell.value for cell in overview[1]]
-    households = [row[header.index(t("brief_col.households"))] for row in overview.iter_rows(min_row=2, values_only=True)]
+    column = header.index(t("brief_col.households"))
+    households = [row[column] for row in overview.iter_rows(min_row=2, values_only=True)]
     assert all(isinstance(value, int) for value in households)
     assert sum(households) == len(read_table(sample_db_url, "household"))
 
