@@ -189,6 +189,19 @@ def test_formula_like_names_are_neutralised_and_numbers_stay_numbers(sample_db_u
     assert numbers and all(isinstance(value, (int, float)) for value in numbers)
 
 
+def test_without_a_browser_the_pack_is_built_without_charts_and_says_so(sample_db_url, monkeypatch):
+    from brief import render
+
+    monkeypatch.setattr(render, "browser_path", lambda: None)
+    monkeypatch.setattr(render, "_renderer", None)
+    built = build_files(BriefRequest(sample_db_url, SCOPE, COUNTY, ASOF, "week", ("overview",)))
+    assert built.pack.chart_problem == t("brief.no_browser") and not built.pack.images
+    deck = Presentation(io.BytesIO(built.files["pptx"]))
+    assert not [shape for slide in deck.slides for shape in slide.shapes if shape.shape_type == 13]
+    assert [shape for slide in deck.slides for shape in slide.shapes if shape.has_table]
+    assert t("brief_section.overview") in pdf_text(built.files["pdf"])
+
+
 def test_chart_page_loads_nothing_from_the_network():
     from kaleido import PageGenerator
 
