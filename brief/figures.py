@@ -21,12 +21,18 @@ def _layout(figure: go.Figure, title: str) -> go.Figure:
     return figure
 
 
+def _whole_numbers(values: list[float]) -> dict:
+    """Axis settings for counts: no 0.5 ticks when the largest count is small."""
+    return {"dtick": 1, "tick0": 0} if values and max(values) < 8 else {}
+
+
 def build_ranking_bar(labels: list[str], values: list[float], title: str, limit: int = 15) -> go.Figure:
     """Horizontal bars, largest on top, at most `limit` of them."""
     pairs = sorted(zip(labels, values), key=lambda pair: -pair[1])[:limit][::-1]
     figure = go.Figure(go.Bar(x=[v for _, v in pairs], y=[chart_label(n) for n, _ in pairs], orientation="h",
                               marker_color=COLORS[0], text=[f"{v:,.0f}" for _, v in pairs],
                               textposition="outside", cliponaxis=False))
+    figure.update_xaxes(**_whole_numbers([v for _, v in pairs]))
     return _layout(figure, title)
 
 
@@ -35,6 +41,8 @@ def build_column_chart(labels: list[str], values: list[float], title: str, decim
     figure = go.Figure(go.Bar(x=[chart_label(n) for n in labels], y=values, marker_color=COLORS[1],
                               text=[f"{v:,.{decimals}f}" for v in values], textposition="outside",
                               cliponaxis=False))
+    if decimals == 0:
+        figure.update_yaxes(**_whole_numbers(values))
     return _layout(figure, title)
 
 
@@ -44,5 +52,6 @@ def build_flow_chart(months: list[str], new: list[int], eliminated: list[int], t
     figure = go.Figure([go.Bar(x=months, y=new, name=chart_label(new_name), marker_color=COLORS[0]),
                         go.Bar(x=months, y=eliminated, name=chart_label(eliminated_name), marker_color=COLORS[1])])
     figure.update_layout(barmode="group")
-    figure.update_xaxes(type="category")
+    figure.update_xaxes(type="category", tickangle=-45 if len(months) > 12 else 0)
+    figure.update_yaxes(**_whole_numbers(new + eliminated))
     return _layout(figure, title)
