@@ -52,6 +52,12 @@ def _children_table(ctx: Context) -> pd.DataFrame:
     return table[columns].rename(columns={c: t(f"brief_col.{c}") for c in columns}).reset_index(drop=True)
 
 
+def _new_by_village(ctx: Context) -> dict[str, int]:
+    """New cases in the window per village, named with their township (village names repeat)."""
+    per_village = case_flows(*ctx.args()[:4], ctx.compare_date, ctx.request.asof)["new_cases"]
+    return {ctx.name_of(child_key(code, "township")) + ctx.name_of(code): int(n) for code, n in per_village.items()}
+
+
 def overview(ctx: Context) -> Section:
     """Open cases with the window's new and eliminated ones, problems, and the children ranked."""
     now, before = _own_figures(ctx, ctx.request.asof), _own_figures(ctx, ctx.compare_date)
@@ -67,8 +73,8 @@ def overview(ctx: Context) -> Section:
         KeyFigure(t("brief_kpi.under_line"), int(now["under_line"])),
     ]
     table = _children_table(ctx)
-    section.tables = [Table(t("brief_table.children", level=ctx.child_word), table, t("brief_source.figures")
-                            + "；" + t("brief_source.flows"))]
+    section.tables = [Table(t("brief_table.children", level=ctx.child_word), table, t("brief_doc.two_sources", first=t("brief_source.figures"),
+                                                            second=t("brief_source.flows")))]
     section.charts = [Chart(t("brief_chart.open_by_area", level=ctx.child_word),
                             build_ranking_bar(table[t("brief_col.area")].tolist(),
                                               table[t("brief_col.open_cases")].tolist(),
@@ -84,6 +90,8 @@ def overview(ctx: Context) -> Section:
         if new:
             say.append(t("brief_say.overview_top_new", level=ctx.child_word,
                          items=top_items(dict(zip(names, flows["new_cases"])), HOUSEHOLDS)))
+        if new and ctx.group_level != "village":
+            say.append(t("brief_say.overview_top_villages", items=top_items(_new_by_village(ctx), HOUSEHOLDS)))
         ranked = dict(zip(table[t("brief_col.area")], table[t("brief_col.open_cases")]))
         if now["open_cases"]:
             say.append(t("brief_say.overview_top_open", level=ctx.child_word, items=top_items(ranked, HOUSEHOLDS)))

@@ -77,7 +77,7 @@ def day_text(day: date, with_year: bool = False) -> str:
 
 def comparison_text(compare: str, day: date) -> str:
     """上周（2026年11月13日）: the period and the exact day compared with."""
-    return f"{period_word(compare)}（{day_text(day, with_year=True)}）"
+    return t("brief_doc.compared_with", period=period_word(compare), date=day_text(day, with_year=True))
 
 
 def month_text(month: str) -> str:

@@ -82,7 +82,7 @@ def _table(pdf: FPDF, table: Table) -> None:
     more = len(table.frame) - len(frame)
     if more > 0:
         _paragraph(pdf, t("brief_doc.more_rows", n=more), 8, GREY)
-    _paragraph(pdf, t("brief_doc.source") + "：" + table.source, 7, GREY, 4)
+    _paragraph(pdf, t("brief_doc.source_line", source=table.source), 7, GREY, 4)
     pdf.ln(3)
 
 

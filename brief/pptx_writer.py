@@ -132,7 +132,7 @@ def _section_slide(deck, section: Section, pack: Pack) -> None:
         _table(slide, tables.pop(0), right, Inches(2.1), half, Inches(4.5))
     if section.tables:
         _text(slide, MARGIN, TALL - Inches(0.32), WIDE - 2 * MARGIN, Inches(0.3),
-              [(t("brief_doc.source") + "：" + section.tables[0].source, 8, False, GREY)])
+              [(t("brief_doc.source_line", source=section.tables[0].source), 8, False, GREY)])
 
 
 def write_pptx(pack: Pack) -> bytes:

@@ -77,7 +77,7 @@ def write_xlsx(pack: Pack) -> bytes:
     tables = [(section, table) for section in pack.sections for table in section.tables]
     for section, table in tables:
         name = _sheet_name(f"{section.title}-{table.title}", used)
-        listed.append((name, f"{section.title}：{table.title}", table.source))
+        listed.append((name, t("brief_doc.sheet_table", section=section.title, table=table.title), table.source))
         sheet = book.create_sheet(name)
         _write_row(sheet, [str(column) for column in table.frame.columns], bold=True)
         for record in table.frame.itertuples(index=False):

@@ -157,6 +157,14 @@ def test_overview_figures_and_sentence_match_the_data(sample_db_url):
     assert new_phrase(new, "上月", HU) in first
     households = read_table(sample_db_url, "household")
     assert section.tables[0].frame[t("brief_col.households")].sum() == len(households)
+    # The village with the most new cases is named with its township and its count.
+    in_window = cases[(cases["identified_on"] > before) & (cases["identified_on"] <= pd.Timestamp(ASOF))]
+    per_village = in_window.groupby("village_code").size()
+    names = read_table(sample_db_url, "area").set_index("code")["name"]
+    top = int(per_village.max())
+    leaders = [names[code[:9] + "000"] + names[code] for code, n in per_village.items() if n == top]
+    sentence = next(s for s in section.commentary if s.startswith("新增最多的村："))
+    assert any(f"{name}（{top}户）" in sentence for name in leaders)
 
 
 def test_every_section_builds_for_a_village_and_says_so_when_empty(sample_db_url):
