@@ -185,3 +185,20 @@ CASES += (
     Case("trends", "township: all series + villages", lambda db, s, t: _trends_view(db, s, t.township, "township", "village", t.asof)),
     Case("trends", "village: all series", lambda db, s, t: _trends_view(db, s, t.village, "village", None, t.asof)),
 )
+
+
+def _brief(db: str, scope: Scope, code: str, asof: date, files: bool) -> None:
+    """The briefing pack of an area with every section: its data only, or the three documents too."""
+    from brief.build import build_files
+    from brief.model import BriefRequest
+    from brief.sections import build_pack, section_keys
+
+    request = BriefRequest(db, scope, code, asof, "week", section_keys())
+    build_files(request) if files else build_pack(request)
+
+
+CASES += (
+    Case("brief", "county pack: data of 5 sections", lambda db, s, t: _brief(db, s, t.county, t.asof, False)),
+    Case("brief", "county pack: data + charts + PPTX/PDF/XLSX", lambda db, s, t: _brief(db, s, t.county, t.asof, True)),
+    Case("brief", "township pack: data + charts + PPTX/PDF/XLSX", lambda db, s, t: _brief(db, s, t.township, t.asof, True)),
+)

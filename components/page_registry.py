@@ -33,5 +33,6 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("risk.py", "risk", "page.risk"),
     PageSpec("tasks.py", "tasks", "page.tasks"),
     PageSpec("trends.py", "trends", "page.trends"),
+    PageSpec("brief.py", "brief", "brief.page"),
     PageSpec("audit.py", "audit", "audit_log.title"),  # county leaders only (components.roles.RESTRICTED_PAGES)
 )

@@ -6,6 +6,7 @@ import math
 
 import streamlit as st
 
+from components.brief_button import render_brief_download
 from components.area_panels import render_area_tiles
 from components.household_profile import (render_breaks, render_eligibility, render_history, render_identity,
                                           render_income_and_guarantees, render_measures_and_visits, render_status)
@@ -145,6 +146,7 @@ def main() -> None:
     """Draw the drill-down for the current view."""
     view = current_view()
     st.title(t("drill.title"))
+    render_brief_download(view, ("overview", "risk"), "drill")
     st.caption(t("drill.caption"))
     tree = area_tree(view.db, view.scope)
     if view.screen and view.household is not None:

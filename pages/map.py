@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from components.brief_button import render_brief_download
 from components.drill_tables import render_breadcrumbs
 from components.labels import label_of, t
 from components.map_layers import LayerNames, add_assets, add_household_points, add_layer_switcher, build_area_map
@@ -49,6 +50,7 @@ def main() -> None:
     """Draw the map of the current area."""
     view = current_view()
     st.title(t("page.map"))
+    render_brief_download(view, ("overview", "assets"), "map")
     st.caption(t("map.caption"))
     tree = area_tree(view.db, view.scope)
     crumbs = st.container()

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import streamlit as st
 
+from components.brief_button import render_brief_download
 from components.labels import t
 from components.overview_panels import build_changes, build_tiles, render_changes, render_tiles
 from components.view import current_view
@@ -24,6 +25,7 @@ def main() -> None:
     """Draw the cockpit for the current view."""
     view = current_view()
     st.title(t("overview.title"))
+    render_brief_download(view, ("overview",), "overview")
     st.caption(t("overview.asof_line", asof=view.asof, start=view.asof - WEEK + timedelta(days=1)))
     area = (view.db, view.scope, view.area_code, view.area_level)
     cases = weekly_cases(*area, view.asof)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components.brief_button import render_brief_download
 from components.drill_tables import render_breadcrumbs
 from components.labels import label_of, t
 from components.map_layers import LayerNames, add_heat, add_layer_switcher, build_area_map
@@ -22,6 +23,7 @@ def main() -> None:
     """Draw the risk heatmaps of the current area."""
     view = current_view()
     st.title(t("page.risk"))
+    render_brief_download(view, ("risk",), "risk")
     st.caption(t("risk_page.caption"))
     tree = area_tree(view.db, view.scope)
     crumbs = st.container()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from components.brief_button import render_brief_download
 from components.labels import t
 from components.task_details import build_task_units, build_unit_tasks, render_task_view, render_unit_view
 from components.task_grid import (LinkQuery, build_matrix_html, order_tasks, order_units, pick_known,
@@ -34,6 +35,7 @@ def main() -> None:
     """Draw the page for the current view: ?unit=<code> or ?task=<code> open their own views."""
     view = current_view()
     st.title(t("tasks.title"))
+    render_brief_download(view, ("tasks",), "tasks")
     st.caption(t("tasks.caption", asof=view.asof.isoformat()))
     tasks = tasks_in_scope(view.db, view.scope, view.asof)
     if tasks.empty:

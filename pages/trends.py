@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components.brief_button import render_brief_download
 from components.labels import label_of, t
 from components.text import md_escape
 from components.trend_period import parse_period, render_period_picker
@@ -22,6 +23,7 @@ def main() -> None:
     """Draw the trends of the current area over the chosen period."""
     view = current_view()
     st.title(t("trends.title"))
+    render_brief_download(view, ("trends",), "trends")
     st.caption(t("trends.caption"))
     choice = parse_period(st.query_params.to_dict(), view.asof)
     if choice.problems:

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Debian packages the browser tests and exports need: chromium (driven by Playwright through
-# executable_path, never `playwright install`) and fonts-noto-cjk (Chinese text in screenshots
-# and exports). A fast no-op when both are present.
+# executable_path, never `playwright install`; kaleido draws the briefing-pack charts with it),
+# fonts-noto-cjk (Chinese text in screenshots and slides), fonts-droid-fallback and
+# fonts-dejavu-core (TrueType fonts the PDF packs embed), and for the tests that look at the
+# packs as images: poppler-utils (pdftoppm) and libreoffice-impress (PPTX -> PDF).
+# A fast no-op when everything is present.
 set -euo pipefail
 
 missing=()
@@ -10,9 +13,13 @@ if ! { command -v fc-list >/dev/null 2>&1 && fc-list :lang=zh | grep -q .; } \
    && ! dpkg -s fonts-noto-cjk >/dev/null 2>&1; then
     missing+=(fonts-noto-cjk)
 fi
+test -f /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf || missing+=(fonts-droid-fallback)
+test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || missing+=(fonts-dejavu-core)
+command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
+command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-impress)
 
 if [ ${#missing[@]} -eq 0 ]; then
-    echo "system-deps: chromium and CJK fonts present"
+    echo "system-deps: chromium, fonts, poppler and libreoffice present"
     exit 0
 fi
 

@@ -1,0 +1,1 @@
+"""Briefing packs (汇报材料): scoped sections with commentary, written as PPTX, PDF and XLSX."""

@@ -1,0 +1,57 @@
+"""Plotly figures for the pack: plain bars in one house style, sized for a slide half."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+from brief.context import chart_label
+
+FONT = "Noto Sans CJK SC, Droid Sans Fallback, sans-serif"
+COLORS = ("#c0392b", "#2e86c1", "#7f8c8d")
+WIDTH, HEIGHT = 900, 560
+
+
+def _layout(figure: go.Figure, title: str) -> go.Figure:
+    figure.update_layout(title={"text": chart_label(title), "x": 0.02, "font": {"size": 20}},
+                         font={"family": FONT, "size": 14}, template="plotly_white",
+                         margin={"l": 20, "r": 20, "t": 60, "b": 20}, width=WIDTH, height=HEIGHT,
+                         showlegend=len(figure.data) > 1, legend={"orientation": "h", "y": -0.12})
+    figure.update_xaxes(automargin=True)
+    figure.update_yaxes(automargin=True)
+    return figure
+
+
+def _whole_numbers(values: list[float]) -> dict:
+    """Axis settings for counts: no 0.5 ticks when the largest count is small."""
+    return {"dtick": 1, "tick0": 0} if values and max(values) < 8 else {}
+
+
+def build_ranking_bar(labels: list[str], values: list[float], title: str, limit: int = 15) -> go.Figure:
+    """Horizontal bars, largest on top, at most `limit` of them."""
+    pairs = sorted(zip(labels, values), key=lambda pair: -pair[1])[:limit][::-1]
+    figure = go.Figure(go.Bar(x=[v for _, v in pairs], y=[chart_label(n) for n, _ in pairs], orientation="h",
+                              marker_color=COLORS[0], text=[f"{v:,.0f}" for _, v in pairs],
+                              textposition="outside", cliponaxis=False))
+    figure.update_xaxes(**_whole_numbers([v for _, v in pairs]))
+    return _layout(figure, title)
+
+
+def build_column_chart(labels: list[str], values: list[float], title: str, decimals: int = 0) -> go.Figure:
+    """Vertical bars in the given order, each labelled with its value."""
+    figure = go.Figure(go.Bar(x=[chart_label(n) for n in labels], y=values, marker_color=COLORS[1],
+                              text=[f"{v:,.{decimals}f}" for v in values], textposition="outside",
+                              cliponaxis=False))
+    if decimals == 0:
+        figure.update_yaxes(**_whole_numbers(values))
+    return _layout(figure, title)
+
+
+def build_flow_chart(months: list[str], new: list[int], eliminated: list[int], title: str,
+                     new_name: str, eliminated_name: str) -> go.Figure:
+    """New and eliminated cases per month, side by side."""
+    figure = go.Figure([go.Bar(x=months, y=new, name=chart_label(new_name), marker_color=COLORS[0]),
+                        go.Bar(x=months, y=eliminated, name=chart_label(eliminated_name), marker_color=COLORS[1])])
+    figure.update_layout(barmode="group")
+    figure.update_xaxes(type="category", tickangle=-45 if len(months) > 12 else 0)
+    figure.update_yaxes(**_whole_numbers(new + eliminated))
+    return _layout(figure, title)

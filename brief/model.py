@@ -1,0 +1,93 @@
+"""What a pack is made of: sections of key figures, tables, charts and commentary sentences."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import pandas as pd
+
+from queries.scope import Scope
+
+COMPARES = ("week", "month", "year")
+
+
+@dataclass(frozen=True)
+class BriefRequest:
+    """Who asks for which pack: database, viewer scope, area, as-of date, comparison, sections."""
+
+    db: str
+    scope: Scope
+    area_code: str
+    asof: date
+    compare: str = "week"
+    sections: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class KeyFigure:
+    """One headline number, with its change against the comparison date when there is one."""
+
+    label: str
+    value: float
+    delta: float | None = None
+    decimals: int = 0
+
+    def text(self) -> str:
+        """The value with thousands separators."""
+        return f"{self.value:,.{self.decimals}f}"
+
+    def delta_text(self) -> str:
+        """+12 / -3 / 0, or empty when nothing is compared."""
+        if self.delta is None:
+            return ""
+        return f"{self.delta:+,.{self.decimals}f}" if self.delta else "0"
+
+
+@dataclass(frozen=True)
+class Table:
+    """A titled table: display column names already applied, numbers kept as numbers."""
+
+    title: str
+    frame: pd.DataFrame
+    source: str
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A titled plotly figure, rendered to PNG offline for the documents."""
+
+    title: str
+    figure: object  # plotly.graph_objects.Figure
+
+
+@dataclass
+class Section:
+    """One part of the pack (one slide): title, key figures, tables, charts, commentary."""
+
+    key: str
+    title: str
+    figures: list[KeyFigure] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    charts: list[Chart] = field(default_factory=list)
+    commentary: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Pack:
+    """A whole pack: the area and dates it describes, its sections, and the chart images."""
+
+    area_code: str
+    area_name: str
+    asof: date
+    compare: str
+    compare_date: date
+    sections: list[Section]
+    generated_at: datetime
+    is_sample: bool = False
+    images: dict[int, bytes] = field(default_factory=dict)  # id(chart) -> PNG
+    chart_problem: str | None = None
+
+    def image_for(self, chart: Chart) -> bytes | None:
+        """The rendered PNG of a chart, or None when charts could not be drawn."""
+        return self.images.get(id(chart))

@@ -1,0 +1,42 @@
+"""The 汇报材料 page in a real browser: preview, build with progress, download a pack that opens."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from components.labels import t
+from tests.browser.conftest import SCREENSHOTS, wait_for_app
+
+pytestmark = pytest.mark.browser
+
+EXCEPTION = '[data-testid="stException"]'
+
+
+def test_build_and_download_a_pack(open_page):
+    from openpyxl import load_workbook
+    from pptx import Presentation
+
+    opened = open_page("/brief?asof=2026-11-20")
+    page = opened.page
+    assert page.locator(EXCEPTION).count() == 0
+    assert page.get_by_text(t("brief.preview"), exact=True).first.is_visible()
+    assert page.get_by_role("button", name=t("brief.download_pptx")).count() == 0  # nothing built yet
+    page.get_by_role("button", name=t("brief.build")).click()
+    pptx_button = page.get_by_role("button", name=t("brief.download_pptx"))
+    pptx_button.wait_for(timeout=120_000)
+    wait_for_app(page)
+    page.screenshot(path=str(SCREENSHOTS / "brief_page_built.png"), full_page=False)
+    with page.expect_download() as pptx_download:
+        pptx_button.click()
+    deck = Presentation(pptx_download.value.path())
+    assert pptx_download.value.suggested_filename == "brief_429999000000_2026-11-20.pptx"
+    assert len(deck.slides) == 6
+    with page.expect_download() as xlsx_download:
+        page.get_by_role("button", name=t("brief.download_xlsx")).click()
+    book = load_workbook(io.BytesIO(open(xlsx_download.value.path(), "rb").read()))
+    assert book.sheetnames[0] == t("brief_doc.notes_sheet")
+    assert page.locator(EXCEPTION).count() == 0
+    assert opened.errors == [] and opened.foreign_requests == []
+    page.screenshot(path=str(SCREENSHOTS / "brief_page_full.png"), full_page=True)

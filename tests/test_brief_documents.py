@@ -1,0 +1,249 @@
+"""Briefing packs, the documents: open the PPTX, PDF and XLSX, check them against the database,
+the viewer's scope and personal data, and render them to PNG to look at (Chinese, not boxes)."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+from pptx import Presentation
+from pptx.oxml.ns import qn
+from pypdf import PdfReader
+from sqlalchemy import create_engine, text
+
+from brief.__main__ import main as brief_cli
+from brief.build import build_files
+from brief.fonts import SLIDE_FONT
+from brief.model import BriefRequest
+from brief.sections import section_keys
+from components.labels import t
+from queries.scope import Scope
+from tests.conftest import read_table
+
+COUNTY = "429999000000"
+SCOPE = Scope(roots=((COUNTY, "county"),))
+ASOF = date(2026, 11, 20)
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots"
+
+
+def pptx_text(data: bytes) -> list[str]:
+    """All text of each slide (text frames and table cells)."""
+    slides = []
+    for slide in Presentation(io.BytesIO(data)).slides:
+        parts = []
+        for shape in slide.shapes:
+            if shape.has_text_frame:
+                parts.append(shape.text_frame.text)
+            if shape.has_table:
+                parts += [cell.text for row in shape.table.rows for cell in row.cells]
+        slides.append("\n".join(parts))
+    return slides
+
+
+def pdf_text(data: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def xlsx_values(data: bytes) -> dict[str, list[tuple]]:
+    book = load_workbook(io.BytesIO(data))
+    return {sheet.title: list(sheet.iter_rows(values_only=True)) for sheet in book.worksheets}
+
+
+@pytest.fixture(scope="module")
+def county_pack(sample_db_url):
+    return build_files(BriefRequest(sample_db_url, SCOPE, COUNTY, ASOF, "week", section_keys()))
+
+
+@pytest.fixture(scope="module")
+def township_pack(sample_db_url):
+    areas = read_table(sample_db_url, "area")
+    township = areas[areas["level"] == "township"].sort_values("code").iloc[1]
+    scope = Scope(roots=((township["code"], "township"),))  # a township user's own scope
+    built = build_files(BriefRequest(sample_db_url, scope, township["code"], ASOF, "month", section_keys()),
+                        charts=False)
+    return township, built
+
+
+def _open_cases(url: str, day: date) -> int:
+    cases = read_table(url, "monitoring_case")
+    identified, eliminated = pd.to_datetime(cases["identified_on"]), pd.to_datetime(cases["eliminated_on"])
+    return int(((identified <= pd.Timestamp(day)) & (eliminated.isna() | (eliminated > pd.Timestamp(day)))).sum())
+
+
+def test_pptx_is_16_9_with_a_title_slide_and_one_slide_per_section(county_pack, sample_db_url):
+    deck = Presentation(io.BytesIO(county_pack.files["pptx"]))
+    assert (deck.slide_width, deck.slide_height) == (12192000, 6858000)
+    slides = pptx_text(county_pack.files["pptx"])
+    assert len(slides) == 1 + len(section_keys())
+    assert "示例县" in slides[0] and "2026年11月20日" in slides[0] and t("brief_compare.week") in slides[0]
+    for slide, key in zip(slides[1:], section_keys()):
+        assert slide.splitlines()[0] == t(f"brief_section.{key}")
+    assert f"共有监测对象{_open_cases(sample_db_url, ASOF):,}户" in slides[1]
+    tables = [shape for slide in deck.slides for shape in slide.shapes if shape.has_table]
+    assert len(tables) >= len(section_keys())  # real tables, not pictures of tables
+    pictures = [shape for slide in deck.slides for shape in slide.shapes if shape.shape_type == 13]
+    assert len(pictures) == len(section_keys())  # one chart per section (tasks: overdue by unit)
+
+
+def test_every_pptx_run_names_the_east_asian_font(county_pack):
+    deck = Presentation(io.BytesIO(county_pack.files["pptx"]))
+    runs = [run for slide in deck.slides for shape in slide.shapes for frame in
+            ([shape.text_frame] if shape.has_text_frame else
+             [cell.text_frame for row in shape.table.rows for cell in row.cells] if shape.has_table else [])
+            for paragraph in frame.paragraphs for run in paragraph.runs]
+    assert len(runs) > 100
+    for run in runs:
+        east_asian = run._r.get_or_add_rPr().find(qn("a:ea"))
+        assert east_asian is not None and east_asian.get("typeface") == SLIDE_FONT
+
+
+def test_pdf_is_a4_with_an_embedded_cjk_font_and_the_numbers(county_pack, sample_db_url):
+    reader = PdfReader(io.BytesIO(county_pack.files["pdf"]))
+    width, height = float(reader.pages[0].mediabox.width), float(reader.pages[0].mediabox.height)
+    assert (round(width), round(height)) == (595, 842)
+    content = pdf_text(county_pack.files["pdf"])
+    for key in section_keys():
+        assert t(f"brief_section.{key}") in content
+    assert f"共有监测对象{_open_cases(sample_db_url, ASOF):,}户" in content
+    fonts = {str(font["/BaseFont"]) for page in reader.pages
+             for font in (page["/Resources"].get("/Font") or {}).values()
+             for font in [font.get_object()]}
+    assert any("DroidSansFallback" in name for name in fonts)
+    raw = county_pack.files["pdf"]
+    assert b"/FontFile2" in raw  # the TrueType font program is embedded, not just named
+
+
+def test_xlsx_has_notes_and_one_sheet_per_table_with_numbers_as_numbers(county_pack, sample_db_url):
+    book = load_workbook(io.BytesIO(county_pack.files["xlsx"]))
+    notes = book[t("brief_doc.notes_sheet")]
+    values = [cell for row in notes.iter_rows(values_only=True) for cell in row if cell is not None]
+    assert "示例县" in values and COUNTY in values
+    assert any(getattr(v, "date", lambda: None)() == ASOF for v in values if hasattr(v, "date"))
+    tables = sum(len(s.tables) for s in county_pack.pack.sections)
+    assert len(book.sheetnames) == 1 + tables
+    overview = book[book.sheetnames[1]]
+    header = [cell.value for cell in overview[1]]
+    column = header.index(t("brief_col.households"))
+    households = [row[column] for row in overview.iter_rows(min_row=2, values_only=True)]
+    assert all(isinstance(value, int) for value in households)
+    assert sum(households) == len(read_table(sample_db_url, "household"))
+
+
+def test_township_pack_holds_only_that_township(township_pack, sample_db_url):
+    township, built = township_pack
+    areas = read_table(sample_db_url, "area")
+    others = areas[(areas["level"] == "township") & (areas["code"] != township["code"])]["name"]
+    outside_villages = areas[(areas["level"] == "village") & (areas["parent_code"] != township["code"])]["name"]
+    own_villages = set(areas.loc[areas["parent_code"] == township["code"], "name"])
+    documents = {"pptx": "\n".join(pptx_text(built.files["pptx"])), "pdf": pdf_text(built.files["pdf"]),
+                 "xlsx": "\n".join(str(v) for rows in xlsx_values(built.files["xlsx"]).values()
+                                   for row in rows for v in row if v is not None)}
+    for kind, content in documents.items():
+        assert township["name"] in content, kind
+        assert not [name for name in others if name in content], kind
+        assert not [name for name in set(outside_villages) - own_villages if name in content], kind
+        assert "示例县" not in content, kind
+
+
+def test_no_personal_data_in_any_document(county_pack, township_pack, sample_db_url):
+    households = read_table(sample_db_url, "household")
+    names = set(households["head_name"]) | set(households["helper_name"].dropna())
+    numbers = set(households["id_number"].dropna()) | set(households["phone"].dropna())
+    for built in (county_pack, township_pack[1]):
+        cells = [str(v) for rows in xlsx_values(built.files["xlsx"]).values() for row in rows for v in row
+                 if v is not None]
+        content = "\n".join(pptx_text(built.files["pptx"])) + pdf_text(built.files["pdf"]) + "\n".join(cells)
+        assert "*" not in content  # no masked value of any kind (张*三, 138****1234)
+        assert not [secret for secret in numbers if secret in content]
+        # A two-character name also occurs inside ordinary words (周新 in 较上周新增): long names
+        # anywhere, every name as a whole cell.
+        assert not [name for name in names if len(name) >= 3 and name in content]
+        assert not names & set(cells)
+
+
+def test_formula_like_names_are_neutralised_and_numbers_stay_numbers(sample_db_url, tmp_path):
+    copy = tmp_path / "inject.db"
+    shutil.copy(sample_db_url.removeprefix("sqlite:///"), copy)
+    url = f"sqlite:///{copy}"
+    evil = {"=HYPERLINK(\"http://evil.example\",\"点我\")": 0, "+1+1": 1, "-2+3": 2, "@SUM(A1)": 3}
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        codes = connection.execute(text("SELECT code FROM area WHERE level='township' ORDER BY code")).scalars().all()
+        for name, index in evil.items():
+            connection.execute(text("UPDATE area SET name=:n WHERE code=:c"), {"n": name, "c": codes[index]})
+    engine.dispose()
+    built = build_files(BriefRequest(url, SCOPE, COUNTY, ASOF, "week", ("overview", "risk")), charts=False)
+    book = load_workbook(io.BytesIO(built.files["xlsx"]))
+    cells = [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row]
+    texts = {cell.value for cell in cells if isinstance(cell.value, str)}
+    for name in evil:
+        assert "'" + name in texts and name not in texts
+    assert not [cell for cell in cells if cell.data_type == "f"]
+    numbers = [cell.value for cell in cells if cell.data_type == "n" and cell.value is not None]
+    assert numbers and all(isinstance(value, (int, float)) for value in numbers)
+
+
+def test_without_a_browser_the_pack_is_built_without_charts_and_says_so(sample_db_url, monkeypatch):
+    from brief import render
+
+    monkeypatch.setattr(render, "browser_path", lambda: None)
+    monkeypatch.setattr(render, "_renderer", None)
+    built = build_files(BriefRequest(sample_db_url, SCOPE, COUNTY, ASOF, "week", ("overview",)))
+    assert built.pack.chart_problem == t("brief.no_browser") and not built.pack.images
+    deck = Presentation(io.BytesIO(built.files["pptx"]))
+    assert not [shape for slide in deck.slides for shape in slide.shapes if shape.shape_type == 13]
+    assert [shape for slide in deck.slides for shape in slide.shapes if shape.has_table]
+    assert t("brief_section.overview") in pdf_text(built.files["pdf"])
+
+
+def test_chart_page_loads_nothing_from_the_network():
+    from kaleido import PageGenerator
+
+    from brief.render import kaleido_options
+
+    options = kaleido_options()
+    assert options["mathjax"] is False and options["proxy_server"].startswith("http://127.0.0.1")
+    page = PageGenerator(mathjax=False).generate_index()
+    assert "http://" not in page and "https://" not in page and "file://" in page
+
+
+def test_cli_writes_three_files_and_refuses_bad_input(sample_db_url, tmp_path, capsys):
+    assert brief_cli(["--db", sample_db_url, "--area", COUNTY, "--asof", "2026-11-20", "--out", str(tmp_path),
+                      "--compare", "year", "--sections", "overview,assets", "--no-charts"]) == 0
+    written = sorted(path.suffix for path in tmp_path.iterdir())
+    assert written == [".pdf", ".pptx", ".xlsx"]
+    slides = pptx_text((tmp_path / f"brief_{COUNTY}_2026-11-20.pptx").read_bytes())
+    assert [s.splitlines()[0] for s in slides[1:]] == [t("brief_section.overview"), t("brief_section.assets")]
+    for argv, message in ((["--area", "123456789012"], t("brief_cli.unknown_area", value="123456789012")),
+                          (["--area", COUNTY, "--asof", "2026-02-30"], t("brief_cli.bad_date", value="2026-02-30"))):
+        assert brief_cli(["--db", sample_db_url, "--out", str(tmp_path), *argv]) == 2
+        assert message in capsys.readouterr().err
+    assert brief_cli(["--db", sample_db_url, "--area", COUNTY, "--out", str(tmp_path), "--sections", "x"]) == 2
+
+
+@pytest.mark.skipif(not shutil.which("pdftoppm") or not shutil.which("soffice"),
+                    reason="poppler-utils / libreoffice-impress missing: run make system-deps")
+def test_pdf_and_pptx_render_to_png_with_chinese_fonts(county_pack, tmp_path):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    pdf = tmp_path / "pack.pdf"
+    pdf.write_bytes(county_pack.files["pdf"])
+    subprocess.run(["pdftoppm", "-r", "70", "-f", "2", "-l", "3", "-png", str(pdf), str(SCREENSHOTS / "brief_pdf")],
+                   check=True, timeout=120)
+    pptx = tmp_path / "pack.pptx"
+    pptx.write_bytes(county_pack.files["pptx"])
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path / "slides"), str(pptx)], check=True, timeout=300, capture_output=True)
+    slides_pdf = tmp_path / "slides" / "pack.pdf"
+    subprocess.run(["pdftoppm", "-r", "60", "-png", str(slides_pdf), str(SCREENSHOTS / "brief_pptx")],
+                   check=True, timeout=120)
+    assert len(list(SCREENSHOTS.glob("brief_pptx-*.png"))) >= 1 + len(section_keys())
+    # LibreOffice drew the slides with a CJK font, and the words came through as text.
+    fonts = subprocess.run(["pdffonts", str(slides_pdf)], check=True, capture_output=True, text=True).stdout
+    assert "NotoSansCJK" in fonts.replace(" ", "")
+    assert t("brief_section.overview") in pdf_text(slides_pdf.read_bytes())
