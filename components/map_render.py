@@ -21,11 +21,11 @@ def clicked_area(result: dict | None) -> str | None:
     return code if isinstance(code, str) else None
 
 
-def render_map(m: folium.Map, key: str, clickable: bool = True) -> str | None:
+def render_map(m: folium.Map, key: str, clickable: bool = True, height: int = MAP_HEIGHT) -> str | None:
     """Show the map; returns the clicked area's code (panning and zooming do not rerun the app)."""
     # Only the clicked feature comes back: every other key would rerun the page on each pan.
     returned = ["last_active_drawing"] if clickable else []
-    result = st_folium(m, key=key, height=MAP_HEIGHT, use_container_width=True, returned_objects=returned)
+    result = st_folium(m, key=key, height=height, use_container_width=True, returned_objects=returned)
     return clicked_area(result) if clickable else None
 
 

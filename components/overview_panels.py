@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from components.labels import label_of, t
-from components.page_registry import PAGES
+from components.page_registry import page_path
 from components.text import md_escape
 
 CASE_TYPES = ("unstable", "marginal", "sudden")
@@ -66,6 +66,38 @@ def build_tiles(cases: pd.DataFrame, problems: pd.DataFrame, under_line: tuple[i
     ]
 
 
+RED = frozenset({"overdue", "at_risk"})
+
+
+def _done_tasks(cells: pd.DataFrame) -> int:
+    return int(cells.groupby("task_code")["status"].agg(lambda statuses: (statuses == "done").all()).sum())
+
+
+def build_task_tiles(cells_now: pd.DataFrame, cells_before: pd.DataFrame, overdue_now: pd.DataFrame,
+                     overdue_before: pd.DataFrame, link: dict[str, str]) -> list[Tile]:
+    """Tasks done (every unit on it done) and overdue milestones, each against the week before."""
+    total = cells_now["task_code"].nunique()
+    done, done_before = _done_tasks(cells_now), _done_tasks(cells_before)
+    return [Tile("tasks_done", f"{done:,} / {total:,}", done - done_before, (), "", "tasks", link, good_when_up=True),
+            Tile("tasks_overdue", f"{len(overdue_now):,}", len(overdue_now) - len(overdue_before), (), "", "tasks",
+                 link)]
+
+
+def build_task_changes(cells_now: pd.DataFrame, cells_before: pd.DataFrame, overdue_now: pd.DataFrame,
+                       overdue_before: pd.DataFrame, titles: pd.Series, link_for_task) -> list[Change]:
+    """Milestones that became overdue this week, and tasks that turned red (a unit at risk or overdue)."""
+    changes: list[Change] = []
+    newly_overdue = set(overdue_now["id"]) - set(overdue_before["id"])
+    if newly_overdue:
+        changes.append(Change(t("overview.change_overdue", count=len(newly_overdue)), "tasks", link_for_task(None)))
+    red_now = set(cells_now.loc[cells_now["status"].isin(RED), "task_code"])
+    red_before = set(cells_before.loc[cells_before["status"].isin(RED), "task_code"])
+    for code in sorted(red_now - red_before):
+        title = md_escape(titles.get(code, code))  # link labels are Markdown
+        changes.append(Change(t("overview.change_red_task", title=title), "tasks", link_for_task(code)))
+    return changes
+
+
 def build_changes(cases: pd.DataFrame, new_by_village: pd.DataFrame, area_names: pd.Series,
                   new_warnings: dict[str, int], problems: pd.DataFrame, link_for) -> list[Change]:
     """This week's news, red first: new cases (and where), new warnings, new 三保障 problems."""
@@ -78,18 +110,13 @@ def build_changes(cases: pd.DataFrame, new_by_village: pd.DataFrame, area_names:
         changes.append(Change(t("overview.change_village", name=name, count=int(row.new_cases)), "drill",
                               link_for(row.village_code)))
     for rule_code, count in new_warnings.items():
-        if count:
+        if count:  # warnings that start on a day; the yearly income ones are never "new this week"
             changes.append(Change(t("overview.change_warning", rule=label_of("warning_rule", rule_code), count=count),
                                   "drill", link_for(None)))
     found = int(problems["found"].iloc[-1])
     if found:
         changes.append(Change(t("overview.change_problems", count=found), "drill", link_for(None)))
     return changes
-
-
-def _page_path(url_path: str) -> str | None:
-    spec = next((spec for spec in PAGES if spec.url_path == url_path), None)
-    return str(spec.path) if spec else None
 
 
 def render_tiles(tiles: list[Tile], per_row: int = 3, links: bool = True) -> None:
@@ -104,7 +131,7 @@ def render_tiles(tiles: list[Tile], per_row: int = 3, links: bool = True) -> Non
                           help=t(f"overview.help_{tile.key}"))
                 if tile.note:
                     st.caption(tile.note)
-                target = _page_path(tile.page)
+                target = page_path(tile.page)
                 if target and links:
                     st.page_link(target, label=t("overview.explain", page=t(f"page.{tile.page}")),
                                  query_params=tile.params)
@@ -114,7 +141,7 @@ def render_changes(changes: list[Change]) -> None:
     """What changed this week, each line a link to the page that explains it."""
     st.subheader(t("overview.changes_heading"))
     for change in changes:
-        target = _page_path(change.page)
+        target = page_path(change.page)
         if target:
             st.page_link(target, label=change.text, query_params=change.params)
         else:

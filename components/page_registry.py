@@ -36,3 +36,9 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("brief.py", "brief", "brief.page"),
     PageSpec("audit.py", "audit", "audit_log.title"),  # county leaders only (components.roles.RESTRICTED_PAGES)
 )
+
+
+def page_path(url_path: str) -> str | None:
+    """The script path of the page with that url path, or None when there is no such page."""
+    spec = next((spec for spec in PAGES if spec.url_path == url_path), None)
+    return str(spec.path) if spec else None

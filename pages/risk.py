@@ -13,10 +13,13 @@ from components.map_styles import build_outline_styles
 from components.risk_filters import render_risk_filters
 from components.risk_charts import build_month_heatmap, build_risk_heatmap, build_risk_matrix, month_range, render_chart
 from components.view import current_view
+from components.warning_list import build_warning_table, render_warning_list
 from queries.areas import ancestors, area_tree, children
 from queries.drill import figures_by_area
 from queries.map import child_boundaries
 from queries.risk import cases_by_risk_type, new_cases_by_month, open_cases_by_village, totals_by_area
+from queries.warnings import LIST_LIMIT, area_warnings, warning_counts
+from rules.warnings import WARNING_RULES
 
 
 def main() -> None:
@@ -63,6 +66,15 @@ def main() -> None:
     add_layer_switcher(m)
     render_map(m, key="risk_heat", clickable=False)
     st.caption(t("risk_page.heat_note"))
+
+    st.subheader(t("risk_page.warnings_heading", since=f"{flt.start:%Y-%m-%d}"))
+    found = area_warnings(view.db, view.scope, view.area_code, view.area_level, view.asof)
+    found = found[found["since"] >= flt.start] if not found.empty else found  # the chosen period
+    table = build_warning_table(found, names, lambda household_id: view.link(household=household_id))
+    counts = (found["rule"].value_counts().to_dict() if view.scope.household_detail else
+              warning_counts(view.db, view.scope, view.area_code, view.area_level, view.area_level,
+                             view.asof).sum().to_dict())
+    render_warning_list(table, counts, WARNING_RULES, LIST_LIMIT, key="risk_warnings", rows=view.scope.household_detail)
 
 
 main()

@@ -186,3 +186,20 @@ def warning_counts(db: str, scope: Scope, area_code: str, area_level: str, group
     counts["total"] = counts.sum(axis=1)
     counts.index.name = "area_code"
     return counts
+
+
+# When an event warning started, from its firing row (the same dates area_warnings shows as "since").
+_STARTED = {"new_guarantee_problem": lambda rows: rows["checked"],
+            "open_without_measure": lambda rows: rows["identified"] + timedelta(days=rule.NO_MEASURE_DAYS),
+            "no_recent_visit": lambda rows: rows["recent"] + timedelta(days=rule.VISIT_DAYS)}
+EVENT_RULES = tuple(_STARTED)
+
+
+@cached
+def new_warning_counts(db: str, scope: Scope, area_code: str, area_level: str, asof: date,
+                       days: int = 7) -> dict[str, int]:
+    """How many event warnings (not the yearly income ones) started in the last `days` days."""
+    firing = _firing(db, scope, area_code, area_level, asof, EVENT_RULES)
+    since = asof - timedelta(days=days)
+    return {code: int((_STARTED[code](rows) > since).sum()) if not rows.empty else 0
+            for code, rows in firing.items()}

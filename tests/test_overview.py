@@ -102,3 +102,56 @@ def test_cockpit_is_the_default_page_with_tiles_and_changes(sample_db_url, monke
     village_links = [proto for label, proto in links.items() if f"{int(village.new_cases)}" in label
                      and proto.page.endswith("drill")]
     assert any(f"area={village.village_code}" in proto.query_string for proto in village_links)
+
+
+@pytest.mark.parametrize("code, level", [(COUNTY, "county"), ("429999105000", "township")])
+def test_week_over_week_deltas_reconcile_with_the_trends_flows(sample_db_url, code, level):
+    from queries.trend_cases import area_totals, case_flows
+    from queries.trend_period import Period
+
+    asof = SAMPLE_UNTIL  # 20 November: the week before ends on 13 November, in the same month
+    weekly = weekly_cases(sample_db_url, EVERYTHING, code, level, asof)
+    month_start = asof.replace(day=1)
+
+    def month_to(cut: date) -> pd.Series:
+        flows = case_flows(sample_db_url, EVERYTHING, code, level, level, Period(month_start, cut))
+        return area_totals(flows).iloc[-1]
+
+    now, week_before = month_to(asof), month_to(asof - timedelta(days=7))
+    assert weekly["identified"].iloc[-1] == now["identified"] - week_before["identified"]
+    assert weekly["eliminated"].iloc[-1] == now["eliminated"] - week_before["eliminated"]
+    assert weekly["open_cases"].iloc[-1] == now["open_end"]
+    assert weekly["open_cases"].iloc[-2] == week_before["open_end"]
+    assert weekly["open_cases"].iloc[-1] - weekly["open_cases"].iloc[-2] == (
+        weekly["identified"].iloc[-1] - weekly["eliminated"].iloc[-1])
+
+
+def test_new_warning_counts_match_the_warning_list(sample_db_url):
+    from queries.warnings import EVENT_RULES, area_warnings, new_warning_counts
+
+    for asof in (SAMPLE_UNTIL, date(2025, 10, 31)):
+        listed = area_warnings(sample_db_url, EVERYTHING, COUNTY, "county", asof, rules=EVENT_RULES, limit=10**9)
+        fresh = listed[listed["since"] > asof - timedelta(days=7)]
+        counts = new_warning_counts(sample_db_url, EVERYTHING, COUNTY, "county", asof)
+        assert counts == {rule: int((fresh["rule"] == rule).sum()) for rule in EVENT_RULES}
+
+
+def test_task_tiles_and_changes_against_the_task_queries(sample_db_url, app):
+    from components.overview_panels import build_task_changes, build_task_tiles
+    from queries.tasks import cell_status, overdue_milestones, tasks_in_scope
+
+    before = SAMPLE_UNTIL - timedelta(days=7)
+    cells = [cell_status(sample_db_url, EVERYTHING, day) for day in (SAMPLE_UNTIL, before)]
+    late = [overdue_milestones(sample_db_url, EVERYTHING, day) for day in (SAMPLE_UNTIL, before)]
+    done_tile, late_tile = build_task_tiles(*cells, *late, {})
+    done = sum(all(group["status"] == "done") for _, group in cells[0].groupby("task_code"))
+    assert done_tile.value == f"{done} / {cells[0]['task_code'].nunique()}"
+    assert late_tile.value == str(len(late[0])) and late_tile.delta == len(late[0]) - len(late[1])
+    titles = tasks_in_scope(sample_db_url, EVERYTHING, SAMPLE_UNTIL).set_index("code")["title"]
+    changes = build_task_changes(*cells, *late, titles, lambda code: {"task": code} if code else {})
+    newly = set(late[0]["id"]) - set(late[1]["id"])
+    assert (t("overview.change_overdue", count=len(newly)) in [c.text for c in changes]) == bool(newly)
+    test = app("overview")
+    tiles = {m.label: m.value for m in test.metric}
+    assert tiles[t("overview.tile_tasks_done")] == done_tile.value
+    assert tiles[t("overview.tile_tasks_overdue")] == late_tile.value

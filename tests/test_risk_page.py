@@ -35,7 +35,7 @@ def test_filters_come_from_the_url(open_risk):
     assert test.multiselect(key="risk_types").value == ["unstable", "sudden"]
     assert test.multiselect(key="risk_codes").value == ["disaster"]
     assert str(test.date_input(key="risk_from").value) == "2023-01-01"
-    assert [group.value for group in test.button_group] == ["rate", "code"]
+    assert [group.value for group in test.button_group][:2] == ["rate", "code"]  # (then the warning-rule pills)
     assert any("2023-01-01" in s.value for s in test.subheader)
 
 
@@ -57,3 +57,21 @@ def test_bad_filters_get_a_message_not_a_crash(open_risk):
     assert test.multiselect(key="risk_types").value == ["unstable", "marginal", "sudden"]
     test = open_risk(**{"from": "2025-01-01", "to": "2024-01-01"})
     assert t("risk_page.bad_period") in [w.value for w in test.warning]
+
+
+def test_risk_page_lists_the_warnings_of_the_area_and_period(app, sample_db_url):
+    from datetime import date
+
+    from components.labels import label_of
+    from queries.scope import Scope
+    from queries.warnings import area_warnings
+
+    test = app("risk", **{"from": "2026-10-01"})
+    assert not test.exception
+    expected = area_warnings(sample_db_url, Scope((("429999000000", "county"),)), "429999000000", "county",
+                             date(2026, 11, 20))
+    expected = expected[expected["since"] >= date(2026, 10, 1)]
+    listed = next(frame.value for frame in test.dataframe if "detail" in frame.value.columns)
+    assert len(listed) == len(expected) > 0
+    assert set(listed["rule"]) == {label_of("warning_rule", code) for code in expected["rule"]}
+    assert listed["link"].str.startswith("drill?").all()
