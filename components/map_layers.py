@@ -71,6 +71,7 @@ class LayerNames:
     assets: str = ""
     heat: str = ""
     basemap: str = ""
+    warnings: str = ""
 
 
 def configured_tiles() -> tuple[str, str] | None:
@@ -173,6 +174,25 @@ def add_heat(m: folium.Map, weights: pd.Series, areas: pd.DataFrame, name: str) 
     data = [[round(float(r.lat), 5), round(float(r.lon), 5), round(float(r.weight), 3)]
             for r in known.itertuples(index=False)]
     folium.plugins.HeatMap(data, name=name, min_opacity=0.3, max_zoom=13, radius=25, blur=20).add_to(m)
+
+
+WARNING_COLOUR = "#5f3dc4"  # violet: apart from the red end of the fill palette
+
+
+def add_warning_bubbles(m: folium.Map, counts: pd.Series, areas: pd.DataFrame, text_for, name: str) -> None:
+    """A layer of circles at each area's centre, sized by its active early warnings."""
+    known = areas.reindex(counts.index)[["lat", "lon", "name"]].assign(count=counts).dropna()
+    known = known[known["count"] > 0]
+    if known.empty:
+        return
+    group = folium.FeatureGroup(name=name, show=True)
+    largest = float(known["count"].max())
+    for record in known.itertuples(index=False):
+        radius = 5 + 15 * (float(record.count) / largest) ** 0.5  # area, not radius, grows with the count
+        folium.CircleMarker([float(record.lat), float(record.lon)], radius=radius, weight=1, color=WARNING_COLOUR,
+                            fill_color=WARNING_COLOUR, fill_opacity=0.45,
+                            tooltip=folium.Tooltip(html.escape(text_for(record.name, int(record.count))))).add_to(group)
+    group.add_to(m)
 
 
 def add_layer_switcher(m: folium.Map) -> None:

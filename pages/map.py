@@ -8,7 +8,8 @@ import streamlit as st
 from components.brief_button import render_brief_download
 from components.drill_tables import render_breadcrumbs
 from components.labels import label_of, t
-from components.map_layers import LayerNames, add_assets, add_household_points, add_layer_switcher, build_area_map
+from components.map_layers import (LayerNames, add_assets, add_household_points, add_layer_switcher,
+                                   add_warning_bubbles, build_area_map)
 from components.map_params import parse_choice, url_segmented, url_selectbox
 from components.map_render import render_legends, render_map, render_missing_boundaries
 from components.map_styles import (DEFAULT_INDICATOR, INDICATOR_CODES, build_area_styles, build_point_legends,
@@ -18,6 +19,7 @@ from queries.areas import ancestors, area_tree, children
 from queries.map import (child_boundaries, map_figures, parts_for, village_assets, village_points,
                          villages_without_boundary)
 from queries.scope import code_range
+from queries.warnings import warning_counts
 
 GROUPS = ("village", "township")
 
@@ -69,12 +71,16 @@ def main() -> None:
     geometries = child_boundaries(view.db, view.scope, view.area_code, view.area_level, child_level)
     at_village = view.area_level == "village"
     names = LayerNames(areas=t("map_layer.areas"), labels=t("map_layer.labels"), households=t("map_layer.households"),
-                       assets=t("map_layer.assets"), basemap=t("map.basemap"))
+                       assets=t("map_layer.assets"), basemap=t("map.basemap"), warnings=t("map_layer.warnings"))
     own = tree.loc[view.area_code]
     centre = (own["lat"], own["lon"]) if pd.notna(own["lat"]) and pd.notna(own["lon"]) else None
     m = build_area_map(geometries, styles, t(f"map_indicator.{indicator}"), names, t("map.area"),
                        clickable=not at_village, centre=centre)
     extra = []
+    if not at_village:  # the early warnings of each area, as circles (a layer that can be hidden)
+        warned = warning_counts(view.db, view.scope, view.area_code, view.area_level, child_level, view.asof)["total"]
+        add_warning_bubbles(m, warned, tree, lambda name, count: t("map.warning_tooltip", name=name, count=count),
+                            names.warnings)
     if at_village:
         points = village_points(view.db, view.scope, view.area_code, view.asof)
         assets = village_assets(view.db, view.scope, view.area_code, view.asof)

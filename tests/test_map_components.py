@@ -122,3 +122,18 @@ def test_heat_layer_weights_sit_at_village_centres_and_skip_empty_villages():
     html = m.get_root().render()
     assert "[[30.61, 112.91, 4.0]]" in html  # v2 has no open case, v3 no centre, the last is not on this map
     assert external_urls(html) == []
+
+
+def test_warning_bubbles_sit_on_the_areas_with_warnings_and_escape_names():
+    import folium
+    import pandas as pd
+
+    from components.map_layers import add_warning_bubbles
+
+    areas = pd.DataFrame({"lat": [30.0, 30.1, 30.2], "lon": [114.0, 114.1, 114.2],
+                          "name": ["<b>甲</b>", "乙", "丙"]}, index=["a", "b", "c"])
+    m = folium.Map(tiles=None)
+    add_warning_bubbles(m, pd.Series({"a": 4, "b": 0, "c": 1}), areas, lambda name, n: f"{name}:{n}", "预警")
+    rendered = m.get_root().render()
+    assert rendered.count("L.circleMarker") == 2  # no circle where no warning fires
+    assert "&lt;b&gt;甲&lt;/b&gt;:4" in rendered and "<b>甲</b>" not in rendered
