@@ -17,17 +17,9 @@ ASOF = "2026-11-20"
 
 
 @pytest.fixture
-def open_map(sample_db_url, monkeypatch):
-    monkeypatch.setenv("DASHBOARD_DB_URL", sample_db_url)
-
-    def run(**params: str) -> AppTest:
-        test = AppTest.from_file(APP, default_timeout=60)
-        for name, value in {"asof": ASOF, **params}.items():
-            test.query_params[name] = value
-        test.run()
-        return test.switch_page(PAGE).run()
-
-    return run
+def open_map(app):
+    """The map page on the sample county, through the frame, with URL parameters."""
+    return lambda **params: app("map", **params)
 
 
 def _html(test: AppTest) -> str:

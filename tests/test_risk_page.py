@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from components.labels import t
 
@@ -15,17 +14,9 @@ ASOF = "2026-11-20"
 
 
 @pytest.fixture
-def open_risk(sample_db_url, monkeypatch):
-    monkeypatch.setenv("DASHBOARD_DB_URL", sample_db_url)
-
-    def run(**params: str) -> AppTest:
-        test = AppTest.from_file(APP, default_timeout=60)
-        for name, value in {"asof": ASOF, **params}.items():
-            test.query_params[name] = value
-        test.run()
-        return test.switch_page(PAGE).run()
-
-    return run
+def open_risk(app):
+    """The risk page on the sample county, through the frame, with URL parameters."""
+    return lambda **params: app("risk", **params)
 
 
 def test_filters_come_from_the_url(open_risk):

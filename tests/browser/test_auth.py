@@ -6,20 +6,13 @@ overrides `app_server`, so `open_page` (console errors, foreign requests, websoc
 
 from __future__ import annotations
 
-import contextlib
-import os
-import subprocess
-import sys
-import time
-from pathlib import Path
-from typing import Iterator
 
 import pandas as pd
 import pytest
 from sqlalchemy import create_engine
 
 from components.auth_users import AUTH_FILE_ENV, hash_password
-from tests.browser.conftest import REPO_ROOT, SCREENSHOTS, STARTUP_SECONDS, _free_port, _health_ok, _stop, wait_for_app
+from tests.browser.conftest import SCREENSHOTS, running_app, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -53,33 +46,8 @@ def app_server(sample_db_url, towns, tmp_path_factory):
         f'[users.{name}]\nrole = "township_leader"\nareas = ["{code}"]\npersonal_detail = true\n'
         f'password_hash = "{stored}"\n' for name, code in (("leader_a", towns[0]), ("leader_b", towns[1])))
         + f'[users.county_c]\nrole = "county_leader"\npassword_hash = "{stored}"\n', encoding="utf-8")
-    with _serve({"DASHBOARD_DB_URL": sample_db_url, AUTH_FILE_ENV: str(users)}, folder) as base_url:
+    with running_app(sample_db_url, folder, {AUTH_FILE_ENV: str(users)}) as base_url:
         yield base_url
-
-
-@contextlib.contextmanager
-def _serve(extra_env: dict[str, str], folder: Path) -> Iterator[str]:
-    """The app under `streamlit run` on a free port with extra environment; yields its base URL."""
-    port = _free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, **extra_env, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
-    command = [str(REPO_ROOT / ".venv" / "bin" / "streamlit"), "run", "app.py", "--server.port", str(port),
-               "--server.address", "127.0.0.1", "--server.headless", "true"]
-    if not Path(command[0]).exists():
-        command[:1] = [sys.executable, "-m", "streamlit"]
-    log_path = folder / f"streamlit-{port}.log"
-    with open(log_path, "wb") as log:
-        server = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                  stdin=subprocess.DEVNULL, start_new_session=True)
-    try:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while not _health_ok(base_url):
-            if server.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("streamlit did not start:\n" + log_path.read_text(errors="replace"))
-            time.sleep(0.5)
-        yield base_url
-    finally:
-        _stop(server)
 
 
 def _sign_in(opened, name: str, password: str = PASSWORD) -> None:
@@ -173,8 +141,7 @@ def test_audit_log_is_a_county_leaders_page(open_page):
 def test_sample_mode_role_switcher_changes_what_the_server_sends(browser, sample_db_url, sample_rows,
                                                                  tmp_path):
     areas, households = sample_rows
-    with _serve({"DASHBOARD_DB_URL": sample_db_url, AUTH_FILE_ENV: str(tmp_path / "none.toml")},
-                tmp_path) as base_url:
+    with running_app(sample_db_url, tmp_path, {AUTH_FILE_ENV: str(tmp_path / "none.toml")}) as base_url:
         context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="zh-CN")
         errors: list[str] = []
         received: list[bytes] = []
