@@ -41,6 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", default=None, help="SQLAlchemy URL (default: the app's database)")
     parser.add_argument("--repeat", type=int, default=5, help="warm runs per query (median reported)")
     parser.add_argument("--asof", type=date.fromisoformat, default=date.today())
+    parser.add_argument("--page", nargs="*", default=None, help="only these pages' cases (e.g. drill overview)")
     args = parser.parse_args(argv)
     db = args.db or configured_url()
     households = int(read(db, select(func.count()).select_from(household)).iat[0, 0])
@@ -52,6 +53,8 @@ def main(argv: list[str] | None = None) -> int:
     print("| page | query | cold ms | warm ms (median) |")
     print("|---|---|---:|---:|")
     for case in CASES:
+        if args.page and case.page not in args.page:
+            continue
         cold = time_once(case.run, db, scope, target)
         warm = statistics.median(time_once(case.run, db, scope, target) for _ in range(args.repeat))
         print(f"| {case.page} | {case.name} | {cold:,.1f} | {warm:,.1f} |")

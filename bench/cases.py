@@ -60,22 +60,26 @@ def _profile_view(db: str, scope: Scope, t: Target) -> None:
         read(db, scope, t.household, t.asof)
 
 
-def _cockpit(db: str, scope: Scope, code: str, level: str, asof: date) -> None:
-    """What the cockpit queries: weekly series, the under-line tiles, assets, this week's news."""
+def _cockpit(db: str, scope: Scope, code: str, level: str, child_level: str, asof: date) -> None:
+    """What the cockpit queries: weekly series, tiles now and a week before, news, the children map."""
     overview.weekly_cases(db, scope, code, level, asof)
     overview.weekly_open_problems(db, scope, code, level, asof)
     for day in (asof, asof - timedelta(days=7)):
         drill.figures_by_area(db, scope, code, level, level, day)
+        tasks.cell_status(db, scope, day)
+        tasks.overdue_milestones(db, scope, day)
     overview.asset_totals(db, scope, code, level, asof)
     overview.new_cases_by_village(db, scope, code, level, asof)
-    warnings.area_warnings(db, scope, code, level, asof, rules=("new_guarantee_problem", "open_without_measure",
-                                                                "no_recent_visit"))
+    warnings.new_warning_counts(db, scope, code, level, asof)
+    tasks.tasks_in_scope(db, scope, asof)
+    map_queries.map_figures(db, scope, code, level, child_level, asof, map_queries.parts_for("open_rate"))
+    map_queries.child_boundaries(db, scope, code, level, child_level)
 
 
 # One case per page view, as a user waits for it (Streamlit's cache is cleared before each run).
 CASES: tuple[Case, ...] = (
-    Case("overview", "county cockpit", lambda db, s, t: _cockpit(db, s, t.county, "county", t.asof)),
-    Case("overview", "township cockpit", lambda db, s, t: _cockpit(db, s, t.township, "township", t.asof)),
+    Case("overview", "county cockpit", lambda db, s, t: _cockpit(db, s, t.county, "county", "township", t.asof)),
+    Case("overview", "township cockpit", lambda db, s, t: _cockpit(db, s, t.township, "township", "village", t.asof)),
     Case("drill", "county: tiles + townships", lambda db, s, t: _area_view(db, s, t.county, "county", "township", t.asof)),
     Case("drill", "township: tiles + villages", lambda db, s, t: _area_view(db, s, t.township, "township", "village", t.asof)),
     Case("drill", "village: tiles + households p.1", lambda db, s, t: _village_view(db, s, t, 1)),

@@ -8,7 +8,7 @@ import pandas as pd
 from sqlalchemy import and_, extract, func, or_, select
 
 from db.schema import household, monitoring_case
-from queries.drill import in_area
+from queries.drill import date_filter, in_area
 from queries.gateway import cached, read
 from queries.masking import mask_frame
 from queries.scope import Scope
@@ -31,7 +31,8 @@ def elimination_candidates(db: str, scope: Scope, area_code: str, area_level: st
                case_.case_type, identified.label("identified_on"), eliminated.label("eliminated_on"),
                case_.elimination_kind)
         .select_from(monitoring_case.join(household, h.id == case_.household_id))
-        .where(in_area(h.village_code, area_code, area_level, scope), eliminated.isnot(None), eliminated <= asof,
+        .where(in_area(h.village_code, area_code, area_level, scope), eliminated.isnot(None),
+               date_filter(eliminated, area_level) <= asof,
                or_(month_gap == 0, h.labor_capacity == "none",
                    and_(func.coalesce(case_.elimination_kind, "") != "natural", short)))
         .order_by(eliminated.desc(), case_.id)

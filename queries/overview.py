@@ -14,7 +14,7 @@ import pandas as pd
 from sqlalchemy import and_, case, false, func, or_, select
 
 from db.schema import asset, guarantee_check, household, monitoring_case
-from queries.drill import in_area
+from queries.drill import date_filter, in_area
 from queries.gateway import cached, read
 from queries.scope import Scope
 
@@ -46,8 +46,9 @@ def weekly_cases(db: str, scope: Scope, area_code: str, area_level: str, asof: d
         ]
     statement = (select(c.case_type, *columns)
                  .select_from(monitoring_case.join(household, household.c.id == c.household_id))
-                 .where(in_area(household.c.village_code, area_code, area_level, scope), c.identified_on <= asof,
-                        or_(c.eliminated_on.is_(None), c.eliminated_on > first_start))
+                 .where(in_area(household.c.village_code, area_code, area_level, scope),
+                        date_filter(c.identified_on, area_level) <= asof,
+                        or_(c.eliminated_on.is_(None), date_filter(c.eliminated_on, area_level) > first_start))
                  .group_by(c.case_type))
     wide = read(db, statement).set_index("case_type").reindex(list(CASE_TYPES)).fillna(0)
     rows = []
@@ -77,7 +78,8 @@ def weekly_open_problems(db: str, scope: Scope, area_code: str, area_level: str,
     statement = (select(*columns)
                  .select_from(guarantee_check.join(household, household.c.id == g.household_id))
                  .where(in_area(household.c.village_code, area_code, area_level, scope), g.ok == false(),
-                        g.checked_on <= asof, or_(g.resolved_on.is_(None), g.resolved_on > ends[0] - timedelta(days=7))))
+                        date_filter(g.checked_on, area_level) <= asof,
+                        or_(g.resolved_on.is_(None), date_filter(g.resolved_on, area_level) > ends[0] - timedelta(days=7))))
     row = read(db, statement).fillna(0).iloc[0]
     return pd.DataFrame({"week_end": ends, "open_problems": [int(row[f"open_{i}"]) for i in range(len(ends))],
                          "found": [int(row[f"found_{i}"]) for i in range(len(ends))]})
@@ -103,7 +105,8 @@ def new_cases_by_village(db: str, scope: Scope, area_code: str, area_level: str,
     statement = (select(household.c.village_code, func.count().label("new_cases"))
                  .select_from(monitoring_case.join(household, household.c.id == c.household_id))
                  .where(in_area(household.c.village_code, area_code, area_level, scope),
-                        c.identified_on > asof - timedelta(days=days), c.identified_on <= asof)
+                        date_filter(c.identified_on, area_level) > asof - timedelta(days=days),
+                        date_filter(c.identified_on, area_level) <= asof)
                  .group_by(household.c.village_code)
                  .order_by(func.count().desc(), household.c.village_code).limit(top))
     return read(db, statement)

@@ -13,7 +13,7 @@ from sqlalchemy import and_, exists, false, func, literal, or_, select
 
 from db.schema import (assistance, guarantee_check, household, household_income, monitoring_case,
                        monitoring_line, visit)
-from queries.drill import in_area, income_year
+from queries.drill import date_filter, in_area, income_year
 from queries.gateway import cached, read
 from queries.masking import mask_frame
 from queries.scope import Scope, child_key
@@ -25,15 +25,16 @@ ROW_COLUMNS = ("household_id", "village_code", "head_name", "rule", "since", "ev
 h, case_, income = household.c, monitoring_case.c, household_income.c
 
 
-def _open_on(asof: date):
-    return and_(case_.identified_on <= asof, or_(case_.eliminated_on.is_(None), case_.eliminated_on > asof))
+def _open_on(asof: date, level: str):
+    identified, eliminated = date_filter(case_.identified_on, level), date_filter(case_.eliminated_on, level)
+    return and_(identified <= asof, or_(case_.eliminated_on.is_(None), eliminated > asof))
 
 
-def _income_below_line(where, asof: date, year: int | None, line: float | None):
+def _income_below_line(where, level: str, asof: date, year: int | None, line: float | None):
     if year is None:
         return None
     before, before_line = household_income.alias("before"), monitoring_line.alias("before_line")
-    any_open = exists().where(case_.household_id == h.id, _open_on(asof))
+    any_open = exists().where(case_.household_id == h.id, _open_on(asof, "county"))  # per household: by key
     return (select(h.id.label("household_id"), h.village_code, h.head_name, income.year,
                    income.per_capita_net.label("income"), literal(line).label("line"),
                    before.c.per_capita_net.label("before"), any_open.label("monitored"))
@@ -45,7 +46,7 @@ def _income_below_line(where, asof: date, year: int | None, line: float | None):
                    before.c.per_capita_net >= before_line.c.amount))
 
 
-def _spending_spike(where, asof: date, year: int | None, line: float | None):
+def _spending_spike(where, level: str, asof: date, year: int | None, line: float | None):
     if year is None:
         return None
     before = household_income.alias("before")
@@ -60,28 +61,30 @@ def _spending_spike(where, asof: date, year: int | None, line: float | None):
                    income.rigid_expenditure >= rule.SPIKE_GROWTH * before.c.rigid_expenditure))
 
 
-def _new_guarantee_problem(where, asof: date, year: int | None, line: float | None):
+def _new_guarantee_problem(where, level: str, asof: date, year: int | None, line: float | None):
     check = guarantee_check.c
+    checked = date_filter(check.checked_on, level)
     return (select(h.id.label("household_id"), h.village_code, h.head_name, check.item, check.issue,
                    check.checked_on.label("checked"))
             .select_from(guarantee_check.join(household, h.id == check.household_id))
-            .where(where, check.ok == false(), check.checked_on <= asof,
-                   check.checked_on > asof - timedelta(days=rule.NEW_PROBLEM_DAYS),
+            .where(where, check.ok == false(), checked <= asof,
+                   checked > asof - timedelta(days=rule.NEW_PROBLEM_DAYS),
                    or_(check.resolved_on.is_(None), check.resolved_on > asof)))
 
 
-def _open_without_measure(where, asof: date, year: int | None, line: float | None):
+def _open_without_measure(where, level: str, asof: date, year: int | None, line: float | None):
     measure = assistance.c
     serving = exists().where(measure.household_id == case_.household_id, measure.started_on <= asof,
                              measure.started_on >= case_.identified_on)
     return (select(h.id.label("household_id"), h.village_code, h.head_name,
                    case_.identified_on.label("identified"))
             .select_from(monitoring_case.join(household, h.id == case_.household_id))
-            .where(where, _open_on(asof), case_.identified_on <= asof - timedelta(days=rule.NO_MEASURE_DAYS),
+            .where(where, _open_on(asof, level),
+                   date_filter(case_.identified_on, level) <= asof - timedelta(days=rule.NO_MEASURE_DAYS),
                    ~serving))
 
 
-def _no_recent_visit(where, asof: date, year: int | None, line: float | None):
+def _no_recent_visit(where, level: str, asof: date, year: int | None, line: float | None):
     since = asof - timedelta(days=rule.VISIT_DAYS)
     recent = exists().where(visit.c.household_id == case_.household_id, visit.c.visited_on > since,
                             visit.c.visited_on <= asof)
@@ -91,7 +94,7 @@ def _no_recent_visit(where, asof: date, year: int | None, line: float | None):
                    case_.identified_on.label("identified"), last.label("last"),
                    func.coalesce(last, case_.identified_on).label("recent"))
             .select_from(monitoring_case.join(household, h.id == case_.household_id))
-            .where(where, _open_on(asof), case_.identified_on <= since, ~recent))
+            .where(where, _open_on(asof, level), date_filter(case_.identified_on, level) <= since, ~recent))
 
 
 _STATEMENTS = {"income_below_line": _income_below_line, "new_guarantee_problem": _new_guarantee_problem,
@@ -139,7 +142,7 @@ def _firing(db: str, scope: Scope, area_code: str, area_level: str, asof: date,
     year, line = income_year(db, asof)
     found = {}
     for rule_code in rules:
-        statement = _STATEMENTS[rule_code](where, asof, year, line)
+        statement = _STATEMENTS[rule_code](where, area_level, asof, year, line)
         if statement is not None:
             found[rule_code] = read(db, statement)
     return found
