@@ -10,7 +10,10 @@ STAMP   := $(VENV)/.installed
 
 .PHONY: run test setup assets sample-db system-deps services bench clean
 
+# The Debian packages are optional for serving: without root the app still runs, and the briefing
+# page says what it lacks (chart images need chromium, PDF packs a CJK TrueType font).
 run: setup sample-db
+	-@bash scripts/install_system_deps.sh
 	$(BIN)/streamlit run app.py --server.address $(ADDRESS) --server.port $(PORT)
 
 test: setup system-deps services
