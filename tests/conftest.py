@@ -37,6 +37,24 @@ def read_table(url: str, name: str) -> pd.DataFrame:
         engine.dispose()
 
 
+def copy_sample(sample_db_url: str, target: Path) -> None:
+    """Copy the sample SQLite database through SQLite's backup API, never by copying the file.
+
+    Opening and closing the live file with plain file calls drops this process's SQLite locks on
+    it (POSIX advisory locks are per process): the app server then checkpoints the write-ahead log
+    under a reader's feet and later reads fail with "database disk image is malformed".
+    """
+    import sqlite3
+
+    source = sqlite3.connect(sample_db_url.removeprefix("sqlite:///"))
+    copy = sqlite3.connect(str(target))
+    try:
+        source.backup(copy)
+    finally:
+        copy.close()
+        source.close()
+
+
 def build_sample(url: str) -> str:
     """Create the schema at url and fill it with the small deterministic sample county."""
     from db.engine import make_engine

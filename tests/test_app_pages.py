@@ -14,6 +14,7 @@ from components.text import md_escape
 from queries.drill import figures_by_area
 from queries.scope import Scope
 from tests.conftest import APP, on_page, read_table
+from tests.conftest import copy_sample
 from tests.conftest import APP_ASOF as ASOF
 
 COUNTY = "429999000000"
@@ -149,12 +150,11 @@ def test_app_serves_every_engine(engine_db_url, monkeypatch):
 
 
 def test_names_from_the_database_show_as_typed(app, sample_db_url, tmp_path, monkeypatch):
-    import shutil
 
     from sqlalchemy import text
 
     copy = tmp_path / "copy.db"
-    shutil.copy(sample_db_url.removeprefix("sqlite:///"), copy)
+    copy_sample(sample_db_url, copy)
     engine = create_engine(f"sqlite:///{copy}")
     with engine.begin() as connection:
         township = connection.execute(text("SELECT code FROM area WHERE level = 'township' LIMIT 1")).scalar()

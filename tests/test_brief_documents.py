@@ -25,6 +25,7 @@ from brief.sections import section_keys
 from components.labels import t
 from queries.scope import Scope
 from tests.conftest import read_table
+from tests.conftest import copy_sample
 
 COUNTY = "429999000000"
 SCOPE = Scope(roots=((COUNTY, "county"),))
@@ -169,7 +170,7 @@ def test_no_personal_data_in_any_document(county_pack, township_pack, sample_db_
 
 def test_formula_like_names_are_neutralised_and_numbers_stay_numbers(sample_db_url, tmp_path):
     copy = tmp_path / "inject.db"
-    shutil.copy(sample_db_url.removeprefix("sqlite:///"), copy)
+    copy_sample(sample_db_url, copy)
     url = f"sqlite:///{copy}"
     evil = {"=HYPERLINK(\"http://evil.example\",\"点我\")": 0, "+1+1": 1, "-2+3": 2, "@SUM(A1)": 3}
     engine = create_engine(url)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from datetime import date, timedelta
 
 import pandas as pd
@@ -13,6 +12,7 @@ from queries.map import (child_boundaries, map_figures, village_assets, village_
                          villages_without_boundary)
 from queries.scope import Scope, ScopeError
 from tests.conftest import read_table
+from tests.conftest import copy_sample
 
 COUNTY = "429999000000"
 SCOPE = Scope(((COUNTY, "county"),))
@@ -78,7 +78,7 @@ def test_township_rollup_sums_counts_and_takes_the_worst_status(sample_db_url):
 def task_db(sample_db_url, tmp_path):
     """A copy of the sample where one village is helped by one unit with hand-made progress reports."""
     copy = tmp_path / "tasks.db"
-    shutil.copy(sample_db_url.removeprefix("sqlite:///"), copy)
+    copy_sample(sample_db_url, copy)
     url = f"sqlite:///{copy}"
     engine = create_engine(url)
     with engine.begin() as connection:

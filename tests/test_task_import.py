@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import shutil
 from pathlib import Path
 
 import pytest
@@ -13,6 +12,7 @@ from db.engine import make_engine
 from db.schema import metadata
 from db.task_import import ImportRejected, import_tasks
 from tests.conftest import read_table
+from tests.conftest import copy_sample
 from tests.test_task_matrix import SEED_MATRIX, stored_matrix
 
 SEED_CSV = Path(__file__).resolve().parent.parent / "sample_data" / "seed000_matrix.csv"
@@ -170,7 +170,7 @@ def test_unreadable_files_get_a_chinese_message(engine, tmp_path, content, suffi
 
 def test_tasks_belong_to_the_top_area_or_the_one_named(sample_db_url, tmp_path):
     copy = tmp_path / "sample.db"
-    shutil.copy(sample_db_url.removeprefix("sqlite:///"), copy)
+    copy_sample(sample_db_url, copy)
     engine = make_engine(f"sqlite:///{copy}")
     path = _csv(tmp_path / "one.csv", [["17", "新增任务", "学区", ""]])
     import_tasks(engine, path)

@@ -13,6 +13,7 @@ from components.labels import label_of, t
 from queries.scope import Scope
 from queries.tasks import cell_status
 from tests.conftest import read_table
+from tests.conftest import copy_sample
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 TASKS_PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "tasks.py")
@@ -117,14 +118,13 @@ def test_status_labels_exist_for_every_status():
 
 
 def test_database_text_shows_as_typed(sample_db_url, tmp_path, monkeypatch):
-    import shutil
 
     from sqlalchemy import create_engine, text
 
     from components.text import md_escape
 
     copy = tmp_path / "copy.db"
-    shutil.copy(sample_db_url.removeprefix("sqlite:///"), copy)
+    copy_sample(sample_db_url, copy)
     hostile = "**粗体** [链接](http://example.com) <img src=x onerror=alert(1)>"
     engine = create_engine(f"sqlite:///{copy}")
     with engine.begin() as connection:

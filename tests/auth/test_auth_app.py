@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -13,6 +12,7 @@ from components.auth_users import AUTH_FILE_ENV
 from components.labels import t
 from components.state import Keys
 from tests.conftest import on_page
+from tests.conftest import copy_sample
 from tests.auth.conftest import APP, ASOF, PASSWORD, audit_rows, tree_text
 
 AUDIT_PAGE = str(Path(APP).parent / "pages" / "audit.py")
@@ -176,7 +176,7 @@ def test_sample_mode_switches_roles(sample_mode_app, sample):
 
 def test_real_database_without_users_refuses_to_start(sample_db_url, tmp_path, monkeypatch):
     copy = tmp_path / "real.db"
-    shutil.copy(sample_db_url.removeprefix("sqlite:///"), copy)
+    copy_sample(sample_db_url, copy)
     engine = create_engine(f"sqlite:///{copy}")
     with engine.begin() as connection:
         connection.execute(text("DELETE FROM dataset_info WHERE key = 'sample'"))

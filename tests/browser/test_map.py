@@ -10,6 +10,7 @@ from sqlalchemy import create_engine, text
 
 from components.labels import t
 from tests.browser.conftest import SCREENSHOTS, wait_for_app
+from tests.conftest import copy_sample
 
 pytestmark = pytest.mark.browser
 
@@ -149,7 +150,6 @@ EVIL_NAME = '<img src=x onerror="window.__xss=1">石<b>门</b>村'
 def evil_server(sample_db_url, tmp_path_factory):
     """The app on a copy of the sample where one village's name is HTML (a server of this module's own)."""
     import os
-    import shutil
     import subprocess
     import sys
     import time
@@ -158,7 +158,7 @@ def evil_server(sample_db_url, tmp_path_factory):
 
     folder = tmp_path_factory.mktemp("evil")
     copy = folder / "evil.db"
-    shutil.copy(sample_db_url.removeprefix("sqlite:///"), copy)
+    copy_sample(sample_db_url, copy)
     engine = create_engine(f"sqlite:///{copy}")
     with engine.begin() as connection:
         village = connection.execute(text("SELECT code FROM area WHERE level = 'village' AND code IN "

@@ -6,7 +6,6 @@ latest visit note and an open 三保障 problem hold HTML: all of it must show a
 
 from __future__ import annotations
 
-import shutil
 
 import pandas as pd
 import pytest
@@ -14,6 +13,7 @@ from sqlalchemy import create_engine, text
 
 from components.labels import t
 from tests.browser.conftest import running_app
+from tests.conftest import copy_sample
 
 pytestmark = pytest.mark.browser
 
@@ -28,7 +28,7 @@ def hostile(sample_db_url, tmp_path_factory):
     """A copy of the sample with HTML planted in one monitored household's records; its raw row."""
     folder = tmp_path_factory.mktemp("hostile")
     copy = folder / "hostile.db"
-    shutil.copy(sample_db_url.removeprefix("sqlite:///"), copy)
+    copy_sample(sample_db_url, copy)
     engine = create_engine(f"sqlite:///{copy}")
     with engine.begin() as connection:
         household_id = connection.execute(text(
