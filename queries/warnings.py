@@ -106,16 +106,18 @@ _NEWEST_BY = {"income_below_line": "household_id", "spending_spike": "household_
               "no_recent_visit": "recent"}
 
 
-def _since(rule_code: str, row: pd.Series, asof: date) -> date:
-    """The day the warning started to apply, for sorting the newest first."""
-    if rule_code in ("income_below_line", "spending_spike"):
-        return min(date(int(row["year"]), 12, 31), asof)
-    if rule_code == "new_guarantee_problem":
-        return row["checked"]
-    if rule_code == "open_without_measure":
-        return row["identified"] + timedelta(days=rule.NO_MEASURE_DAYS)
-    start = row["last"] if isinstance(row["last"], date) else row["identified"]
-    return start + timedelta(days=rule.VISIT_DAYS)
+def _year_end(rows: pd.DataFrame, asof: date) -> pd.Series:
+    return rows["year"].map(lambda year: min(date(int(year), 12, 31), asof))
+
+
+# The day each warning started to apply, from its firing rows: the list's "since" (newest first)
+# and the cockpit's "new this week" both read it here.
+_STARTED = {"income_below_line": _year_end, "spending_spike": _year_end,
+            "new_guarantee_problem": lambda rows, asof: rows["checked"],
+            "open_without_measure": lambda rows, asof: rows["identified"] + timedelta(days=rule.NO_MEASURE_DAYS),
+            "no_recent_visit": lambda rows, asof: rows["recent"] + timedelta(days=rule.VISIT_DAYS)}
+# Warnings that start on a day (not a yearly figure): these can be "new this week".
+EVENT_RULES = ("new_guarantee_problem", "open_without_measure", "no_recent_visit")
 
 
 def _values(rule_code: str, row: pd.Series, asof: date) -> dict:
@@ -164,7 +166,7 @@ def area_warnings(db: str, scope: Scope, area_code: str, area_level: str, asof: 
         # Evidence is worked out for the rows shown only: the counts come from all of them.
         rows = rows.sort_values([_NEWEST_BY[rule_code], "household_id"], ascending=[False, True]).head(limit).copy()
         rows["rule"] = rule_code
-        rows["since"] = [_since(rule_code, row, asof) for _, row in rows.iterrows()]
+        rows["since"] = _STARTED[rule_code](rows, asof)
         rows["evidence"] = rule.WARNING_EVIDENCE[rule_code]
         rows["values"] = [_values(rule_code, row, asof) for _, row in rows.iterrows()]
         frames.append(rows[list(ROW_COLUMNS)])
@@ -191,18 +193,11 @@ def warning_counts(db: str, scope: Scope, area_code: str, area_level: str, group
     return counts
 
 
-# When an event warning started, from its firing row (the same dates area_warnings shows as "since").
-_STARTED = {"new_guarantee_problem": lambda rows: rows["checked"],
-            "open_without_measure": lambda rows: rows["identified"] + timedelta(days=rule.NO_MEASURE_DAYS),
-            "no_recent_visit": lambda rows: rows["recent"] + timedelta(days=rule.VISIT_DAYS)}
-EVENT_RULES = tuple(_STARTED)
-
-
 @cached
 def new_warning_counts(db: str, scope: Scope, area_code: str, area_level: str, asof: date,
                        days: int = 7) -> dict[str, int]:
     """How many event warnings (not the yearly income ones) started in the last `days` days."""
     firing = _firing(db, scope, area_code, area_level, asof, EVENT_RULES)
     since = asof - timedelta(days=days)
-    return {code: int((_STARTED[code](rows) > since).sum()) if not rows.empty else 0
+    return {code: int((_STARTED[code](rows, asof) > since).sum()) if not rows.empty else 0
             for code, rows in firing.items()}
