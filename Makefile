@@ -7,6 +7,9 @@ PORT    ?= 8501
 # machine's external IP. Serve an intranet with `make run ADDRESS=<this server's intranet IP>`.
 ADDRESS ?= 127.0.0.1
 STAMP   := $(VENV)/.installed
+# Test processes: 1 runs pytest as one process (the default, what CI runs); N > 1 uses pytest-xdist,
+# each test file whole in one process (tests/conftest.py). See README "Tests" before raising it.
+TEST_WORKERS ?= 1
 
 .PHONY: run test setup assets sample-db system-deps services bench clean
 
@@ -14,10 +17,10 @@ STAMP   := $(VENV)/.installed
 # page says what it lacks (chart images need chromium, PDF packs a CJK TrueType font).
 run: setup sample-db
 	-@bash scripts/install_system_deps.sh
-	$(BIN)/streamlit run app.py --server.address $(ADDRESS) --server.port $(PORT)
+	$(BIN)/streamlit run serve.py --server.address $(ADDRESS) --server.port $(PORT)
 
 test: setup system-deps services
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(if $(filter-out 1,$(TEST_WORKERS)),-n $(TEST_WORKERS) --dist loadgroup)
 
 setup: $(STAMP) assets
 

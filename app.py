@@ -7,29 +7,34 @@ from datetime import date
 
 import streamlit as st
 
-from components.auth import Viewer, log_view, resolve_viewer, sign_out
+from components.auth import Viewer, may_see_server_details, resolve_viewer, sample_roles, sign_out
+from components.auth_log import log_view
+from components.auth_sessions import render_claim_image
 from components.big_screen import build_playlist, render_rotation, render_screen_frame, screen_settings
 from components.db_status import database_health, ensure_sample_database, render_database_problem
-from components.labels import t
+from labels import t
 from components.page_registry import PAGES, PageSpec
-from components.roles import ROLES, may_open
+from components.roles import may_open
 from components.sidebar import (render_area_picker, render_asof_picker, render_sample_switcher,
                                 render_signed_in)
 from components.state import Keys, init_state
-from components.url_params import asof_param, parse_params
+from components.page_params import parse_params
+from components.url_params import asof_param
+from components.url_state import current_params, report_rejected, restore_params
 from components.view import View
+from components.widget_text import render_widget_text
 from db.engine import configured_url, is_default_url
 from queries.areas import ancestors, area_tree
 from queries.dataset import dataset_facts
 from queries.households import household_village
 from queries.overview import weekly_cases, weekly_open_problems
+from queries.reports import ensure_report_tables
 
 
 def _restore_remembered() -> None:
     # st.navigation drops query parameters on a page switch; bring back the area and date chosen.
-    for name, key in (("area", Keys.REMEMBERED_AREA), ("asof", Keys.REMEMBERED_ASOF)):
-        if name not in st.query_params and st.session_state.get(key):
-            st.query_params[name] = st.session_state[key]
+    restore_params({"area": st.session_state.get(Keys.REMEMBERED_AREA),
+                    "asof": st.session_state.get(Keys.REMEMBERED_ASOF)})
 
 
 def _remember(view: View, today: date) -> None:
@@ -40,8 +45,8 @@ def _remember(view: View, today: date) -> None:
 
 def _resolve_view(db: str, today: date, viewer: Viewer, is_sample: bool) -> tuple[View, list[str]]:
     """The view the URL asks for, inside the viewer's scope; also what was refused (for the audit log)."""
-    params = parse_params(st.query_params.to_dict(), today)
-    problems = [t(key, value=value) for key, value in params.problems]
+    params = parse_params(current_params(), today)
+    problems = list(params.problems)
     refusals = [f"{key}={value}" for key, value in params.problems]
     scope = viewer.scope
     if params.screen:  # the big screen shows counts only, whatever the role (the queries enforce it)
@@ -49,12 +54,12 @@ def _resolve_view(db: str, today: date, viewer: Viewer, is_sample: bool) -> tupl
     tree = area_tree(db, scope)
     area_code = params.area
     if area_code is not None and area_code not in tree.index:
-        problems.append(t("params.unknown_area", value=area_code))
+        problems.append(("params.unknown_area", area_code))
         refusals.append(f"area={area_code}")
         area_code = None
     household = params.household
     if household is not None and not scope.household_detail:
-        problems.append(t("auth.household_not_allowed", value=household))
+        problems.append(("auth.household_not_allowed", str(household)))
         refusals.append(f"household={household}")
         household = None
     if household is not None:
@@ -64,34 +69,41 @@ def _resolve_view(db: str, today: date, viewer: Viewer, is_sample: bool) -> tupl
         area_code = area_code or village  # a household link opens its village
     if area_code is None:
         area_code = scope.roots[0][0]
-    if problems:
-        st.warning(t("params.ignored", items="；".join(problems)))
+    report_rejected(problems)
     view = View(db=db, scope=scope, area_code=area_code, area_level=tree.at[area_code, "level"],
                 asof=params.asof or today, household=household, unit=params.unit or scope.unit_code,
-                screen=params.screen, is_sample=is_sample)
+                screen=params.screen, is_sample=is_sample,
+                pages=frozenset(spec.url_path for spec in PAGES if may_open(viewer.role, spec.url_path)))
     return view, refusals
 
 
-def _pages(specs: list[PageSpec]) -> list:
-    """st.Page objects for the specs, plus the hidden "/" forwarder when none of them is the default."""
+def _pages(specs: list[PageSpec], unit_code: str | None = None) -> list:
+    """st.Page objects for the specs, plus the hidden "/" forwarder when none of them is the default.
+
+    "/" opens the first page (the cockpit); a department head (unit_code) starts on their unit's tasks.
+    """
     pages = [st.Page(spec.path, title=t(spec.label_key), url_path=spec.url_path, default=spec.default)
              for spec in specs]
+    start, extra = 0, {}
+    paths = [spec.url_path for spec in specs]
+    if unit_code is not None and "tasks" in paths:
+        start, extra = paths.index("tasks"), {"unit": unit_code}
     if not any(spec.default for spec in specs):
         # Streamlit serves the default page at "/" only: a real page as default would lose its own path.
-        pages.append(st.Page(lambda: st.switch_page(pages[0], query_params=st.query_params.to_dict()),
+        pages.append(st.Page(lambda: st.switch_page(pages[start], query_params={**current_params(), **extra}),
                              title=t("app.short_title"), url_path="start", default=True, visibility="hidden"))
     return pages
 
 
 def _navigation_hidden() -> None:
     # Before sign-in: register the pages (so the address stays valid) but show and run none of them;
-    # without any st.navigation call Streamlit would list the files of pages/ in the sidebar.
+    # without any st.navigation call Streamlit would list no pages and serve none of their addresses.
     st.navigation(_pages(list(PAGES)), position="hidden")
 
 
 def _render_viewer_box(db: str, viewer: Viewer) -> None:
     if viewer.sample:
-        render_sample_switcher(list(ROLES), viewer.role)
+        render_sample_switcher(sample_roles(db), viewer.role)
     else:
         render_signed_in(viewer.display_name, viewer.role, lambda: sign_out(db, viewer))
 
@@ -106,11 +118,11 @@ def _change_scores(view: View) -> dict[str, int]:
 
 
 def _big_screen(view: View, tree, current: str, allowed: frozenset[str]) -> None:
-    settings = screen_settings(st.query_params.to_dict())
-    if settings.problems:
-        st.warning(t("params.ignored", items="；".join(t(key, value=value) for key, value in settings.problems)))
+    raw = current_params()
+    settings = screen_settings(raw)
+    report_rejected(settings.problems)
     render_screen_frame(tree.at[view.area_code, "name"], view.asof.isoformat())
-    query = {**view.link(), **{name: st.query_params[name] for name in ("dwell", "playlist") if name in st.query_params}}
+    query = {**view.link(), **{name: raw[name] for name in ("dwell", "playlist") if name in raw}}
     playlist = build_playlist(_change_scores(view), settings.playlist, allowed)
     render_rotation(current, playlist, settings.dwell, query)
 
@@ -124,9 +136,13 @@ def main() -> None:
         ensure_sample_database(db)
     health = database_health(db)
     if not health.ok:
-        render_database_problem(health, db)
+        # Strangers get a generic page: the details (host, port, account, driver error) go to the
+        # server log and to signed-in county leaders only.
+        render_database_problem(health, db, detailed=may_see_server_details(is_default_url(db)))
+        _navigation_hidden()
         st.stop()
 
+    ensure_report_tables(db)  # an older database gets the reporting loop's columns and tables
     is_sample = dataset_facts(db).get("sample") == "1"
     viewer = resolve_viewer(db, is_sample, _navigation_hidden)
     st.session_state[Keys.VIEWER] = viewer
@@ -143,19 +159,24 @@ def main() -> None:
     _remember(view, today)
     st.session_state[Keys.VIEW] = view
     allowed = [spec for spec in PAGES if may_open(viewer.role, spec.url_path)]
-    pages = _pages(allowed)
+    pages = _pages(allowed, None if view.screen else viewer.scope.unit_code)
     navigation = st.navigation({t("nav.section_main"): pages}, position="hidden" if view.screen else "sidebar")
     # By identity: a default page's url_path reads "". The forwarder reruns at once as the real page.
     page_name = {id(page): spec.url_path for page, spec in zip(pages, allowed)}.get(id(navigation))
-    if page_name is not None:
-        log_view(viewer, view, page_name, refusals)
+    if page_name is not None and not log_view(viewer, view, page_name, refusals):
+        # Unmasked personal data is only ever seen on the record: no audit entry, no page.
+        st.error(t("security.audit_unavailable"))
+        st.stop()
     if view.screen:
+        render_claim_image()
         _big_screen(view, area_tree(db, view.scope), page_name or "", frozenset(spec.url_path for spec in allowed))
         navigation.run()
         return
     with st.sidebar:
+        render_widget_text()
         st.markdown(f"### {t('app.title')}")
         _render_viewer_box(db, viewer)
+        render_claim_image()
         if view.is_sample:
             st.caption(t("app.sample_banner"))
         tree = area_tree(db, view.scope)

@@ -9,12 +9,11 @@ import time
 from datetime import date
 
 from sqlalchemy import func, select
-import streamlit as st
 
 from bench.cases import CASES, Target
 from db.engine import configured_url, safe_url
 from db.schema import household, monitoring_case
-from queries.gateway import engine_for, read
+from queries.gateway import clear_caches, engine_for, read
 from queries.scope import Scope
 
 
@@ -29,7 +28,7 @@ def pick_target(db: str, asof: date) -> Target:
 
 
 def time_once(run, *args) -> float:
-    st.cache_data.clear()  # what a page pays with nothing cached (the database's own cache stays warm)
+    clear_caches()  # what a page pays with nothing cached (the database's own cache stays warm)
     started = time.perf_counter()
     run(*args)
     return (time.perf_counter() - started) * 1000
@@ -46,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     db = args.db or configured_url()
     households = int(read(db, select(func.count()).select_from(household)).iat[0, 0])
     target = pick_target(db, args.asof)
-    scope = Scope(roots=((target.county, "county"),))
+    scope = Scope(roots=((target.county, "county"),), household_detail=True)
     engine_for(db).dispose()  # cold: no pooled connection, nothing prepared
 
     print(f"database: {safe_url(db)} · households: {households:,} · as of {args.asof}\n")

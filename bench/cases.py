@@ -95,7 +95,7 @@ def _signed_in_township_view(db: str, t: Target) -> None:
     """Sign-in to first figures: resolve a township leader's scope, then the township view inside it."""
     access.assigned_areas(db, (t.township,))
     dataset.top_areas(db)
-    scope = Scope(roots=((t.township, "township"),))
+    scope = Scope(roots=((t.township, "township"),), household_detail=True)
     _area_view(db, scope, t.township, "township", "village", t.asof)
 
 
@@ -168,7 +168,7 @@ CASES += (
 def _trends_view(db: str, scope: Scope, code: str, level: str, child_level: str | None, asof: date) -> None:
     """What the trends page queries for one area over the whole period (2021-01 to the as-of date)."""
     from queries import trend_cases, trend_checks, trend_income, trend_indicators
-    from queries.trend_period import Period, month_key, month_start, shift_month
+    from rules.calendar import Period, month_key, month_start, shift_month
 
     tree = areas.area_tree(db, scope)
     chain = tuple(areas.ancestors(tree, code))
@@ -193,10 +193,11 @@ CASES += (
 
 def _brief(db: str, scope: Scope, code: str, asof: date, files: bool) -> None:
     """The briefing pack of an area with every section: its data only, or the three documents too."""
-    from brief.build import build_files
+    from brief.build import PACKS, build_files
     from brief.model import BriefRequest
     from brief.sections import build_pack, section_keys
 
+    PACKS.clear()  # time the build itself, not the reuse of the pack built by the previous run
     request = BriefRequest(db, scope, code, asof, "week", section_keys())
     build_files(request) if files else build_pack(request)
 

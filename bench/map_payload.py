@@ -1,6 +1,6 @@
 """The map's first render at county scale: payload bytes and time to build and render the folium map.
 
-`python -m bench.map_payload --db URL` builds the county map exactly as pages/map.py does (every
+`python -m bench.map_payload --db URL` builds the county map exactly as views/map.py does (every
 village, default indicator), with Streamlit's cache empty, and reports: query time, folium build
 time, `get_root().render()` time, the HTML size st_folium ships to the browser and its GeoJSON part.
 """
@@ -13,13 +13,13 @@ import sys
 import time
 from datetime import date
 
-import streamlit as st
 
 from bench.__main__ import pick_target
 from components.map_layers import LayerNames, add_layer_switcher, build_area_map
 from components.map_styles import DEFAULT_INDICATOR, build_area_styles
 from db.engine import safe_url
 from queries.areas import area_tree
+from queries.gateway import clear_caches
 from queries.map import child_boundaries, map_figures, parts_for, villages_without_boundary
 from queries.scope import Scope, code_range
 
@@ -28,9 +28,9 @@ NAMES = LayerNames(areas="areas", labels="labels", basemap="basemap")
 
 def measure(db: str, asof: date, child_level: str) -> dict[str, float]:
     """One cold first render of the county map (cache cleared): times in ms, sizes in bytes."""
-    st.cache_data.clear()
+    clear_caches()
     target = pick_target(db, asof)
-    scope = Scope(((target.county, "county"),))
+    scope = Scope(((target.county, "county"),), household_detail=True)
     started = time.perf_counter()
     tree = area_tree(db, scope)
     figures = map_figures(db, scope, target.county, "county", child_level, asof, parts_for(DEFAULT_INDICATOR))

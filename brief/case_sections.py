@@ -11,13 +11,15 @@ from brief.compare import (change_phrase, compare_date, day_text, eliminated_phr
 from brief.context import Context
 from brief.figures import build_column_chart, build_flow_chart, build_ranking_bar
 from brief.model import Chart, KeyFigure, Section, Table
-from components.labels import label_of, t
-from queries.brief import FLOW_COLUMNS, case_flows, monthly_flows
-from queries.compliance import elimination_candidates
+from labels import label_of, t
+from queries.area_query import AreaQuery
+from queries.compliance import area_findings
 from queries.drill import FIGURE_COLUMNS, figures_by_area, income_year
+from queries.overview import FLOW_COLUMNS, case_flows_by_village
 from queries.scope import child_key
+from queries.trend_cases import area_totals, case_flows
 from queries.warnings import warning_counts
-from rules.compliance import compliance_findings
+from rules.calendar import Period
 from rules.elimination import PROCEDURAL_RULES
 from rules.warnings import WARNING_RULES
 
@@ -25,21 +27,26 @@ HOUSEHOLDS, ITEMS, RECORDS, CASES = (t("brief_say.unit_households"), t("brief_sa
                                      t("brief_say.unit_records"), t("brief_say.unit_cases"))
 
 
-def _own_figures(ctx: Context, day: date) -> pd.Series:
-    figures = figures_by_area(*ctx.args(day)[:4], ctx.area_level, day)
+def _figures(area: AreaQuery, group_level: str) -> pd.DataFrame:
+    """The drill-down's key figures (its tiles and children table), per area at group_level."""
+    return figures_by_area(area.db, area.scope, area.code, area.level, group_level, area.asof)
+
+
+def _own_figures(area: AreaQuery) -> pd.Series:
+    figures = _figures(area, area.level)
     if figures.empty:  # an area without households: every figure is zero
         return pd.Series(0, index=[*FIGURE_COLUMNS, "open_rate"], dtype="float64")
     return figures.iloc[0]
 
 
 def _flows_by(ctx: Context, level: str) -> pd.DataFrame:
-    per_village = case_flows(*ctx.args()[:4], ctx.compare_date, ctx.request.asof)
+    per_village = case_flows_by_village(ctx.area, ctx.compare_date)
     keys = [child_key(code, level) for code in per_village.index]
     return per_village.groupby(keys).sum().reindex(columns=list(FLOW_COLUMNS))
 
 
 def _children_table(ctx: Context) -> pd.DataFrame:
-    figures = figures_by_area(*ctx.args()[:4], ctx.group_level, ctx.request.asof)
+    figures = _figures(ctx.area, ctx.group_level)
     table = pd.DataFrame({"code": ctx.kids["code"].tolist()}) if not ctx.kids.empty else \
         pd.DataFrame({"code": [ctx.request.area_code]})
     table = table.join(figures, on="code").join(_flows_by(ctx, ctx.group_level), on="code")
@@ -54,13 +61,13 @@ def _children_table(ctx: Context) -> pd.DataFrame:
 
 def _new_by_village(ctx: Context) -> dict[str, int]:
     """New cases in the window per village, named with their township (village names repeat)."""
-    per_village = case_flows(*ctx.args()[:4], ctx.compare_date, ctx.request.asof)["new_cases"]
+    per_village = case_flows_by_village(ctx.area, ctx.compare_date)["new_cases"]
     return {ctx.name_of(child_key(code, "township")) + ctx.name_of(code): int(n) for code, n in per_village.items()}
 
 
 def overview(ctx: Context) -> Section:
     """Open cases with the window's new and eliminated ones, problems, and the children ranked."""
-    now, before = _own_figures(ctx, ctx.request.asof), _own_figures(ctx, ctx.compare_date)
+    now, before = _own_figures(ctx.area), _own_figures(ctx.before)
     flows = _flows_by(ctx, ctx.group_level)
     new, gone = int(flows["new_cases"].sum()), int(flows["eliminated_cases"].sum())
     year, line = income_year(ctx.request.db, ctx.request.asof)
@@ -79,8 +86,10 @@ def overview(ctx: Context) -> Section:
                             build_ranking_bar(table[t("brief_col.area")].tolist(),
                                               table[t("brief_col.open_cases")].tolist(),
                                               t("brief_chart.open_by_area", level=ctx.child_word)))]
+    # Reports read "共有监测对象N户" as the cumulative total, so the sentence names all three.
     say = [t("brief_say.overview_stock", date=day_text(ctx.request.asof), area=ctx.area_name,
-             open=number(now["open_cases"]), new=new_phrase(new, ctx.period, HOUSEHOLDS),
+             total=number(now["open_cases"] + now["eliminated"]), removed=number(now["eliminated"]),
+             open=number(now["open_cases"]), people=number(now["open_people"]), new=new_phrase(new, ctx.period, HOUSEHOLDS),
              eliminated=eliminated_phrase(gone, HOUSEHOLDS),
              change=change_phrase(now["open_cases"], before["open_cases"], ctx.period, HOUSEHOLDS)),
            t("brief_say.overview_households", households=number(now["households"]), exited=number(now["exited"]),
@@ -103,16 +112,18 @@ def overview(ctx: Context) -> Section:
     return section
 
 
-def _warning_totals(ctx: Context, day: date) -> pd.DataFrame:
-    return warning_counts(*ctx.args(day)[:4], ctx.group_level, day)
+def _warning_totals(area: AreaQuery, group_level: str) -> pd.DataFrame:
+    """The drill-down's warning counts (its tab's total) per area at group_level."""
+    return warning_counts(area.db, area.scope, area.code, area.level, group_level, area.asof)
 
 
 def risk(ctx: Context) -> Section:
     """Warnings by rule and by child area (with the change), compliance findings by rule."""
-    counts, before = _warning_totals(ctx, ctx.request.asof), _warning_totals(ctx, ctx.compare_date)
+    counts, before = _warning_totals(ctx.area, ctx.group_level), _warning_totals(ctx.before, ctx.group_level)
     total, total_before = int(counts["total"].sum()), int(before["total"].sum())
     by_rule = {label_of("warning_rule", code): int(counts[code].sum()) for code in WARNING_RULES}
-    findings = compliance_findings(elimination_candidates(*ctx.args()))
+    a = ctx.area
+    findings = area_findings(a.db, a.scope, a.code, a.level, a.asof)
     by_finding = {label_of("compliance_rule", code): int((findings["rule"] == code).sum()) for code in PROCEDURAL_RULES}
     section = Section("risk", t("brief_section.risk"))
     section.figures = [KeyFigure(t("brief_kpi.warnings"), total, total - total_before)]
@@ -136,15 +147,20 @@ def risk(ctx: Context) -> Section:
     section.charts = [Chart(title, build_column_chart(list(by_rule), list(by_rule.values()), title))]
     change = change_phrase(total, total_before, ctx.period, RECORDS)
     say_args = {"date": day_text(ctx.request.asof), "area": ctx.area_name, "change": change}
+    # 应纳未纳 first: the check the seeds stress most (早发现, 应纳尽纳), whatever the other counts.
+    should = int(counts["should_monitor"].sum())
+    year, _ = income_year(ctx.request.db, ctx.request.asof)
+    should_line = (t("brief_say.risk_should_monitor", n=number(should), year=year) if should and year
+                   else t("brief_say.risk_should_monitor_none"))
     if total:
-        say = [t("brief_say.risk_total", n=number(total), **say_args)]
+        say = [should_line, t("brief_say.risk_total", n=number(total), **say_args)]
         top_rule, top_n = sorted(by_rule.items(), key=lambda item: -item[1])[0]
         say.append(t("brief_say.risk_top_rule", rule=top_rule, n=number(top_n)))
         if not ctx.kids.empty:
             ranked = dict(zip(area_table[t("brief_col.area")], area_table[t("brief_col.total")]))
             say.append(t("brief_say.risk_top_area", level=ctx.child_word, items=top_items(ranked, RECORDS)))
     else:
-        say = [t("brief_say.risk_none", **say_args)]
+        say = [should_line, t("brief_say.risk_none", **say_args)]
     say.append(t("brief_say.risk_findings", n=number(len(findings)), items=top_items(by_finding, CASES, limit=5))
                if len(findings) else t("brief_say.risk_findings_none"))
     section.commentary = say
@@ -156,15 +172,23 @@ def _first_of_month(day: date, months_back: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
-def _flow_totals(ctx: Context, since: date, until: date) -> pd.Series:
-    return case_flows(*ctx.args()[:4], since, until).sum().reindex(list(FLOW_COLUMNS)).fillna(0).astype("int64")
+def _flow_totals(area: AreaQuery, since: date) -> pd.Series:
+    return case_flows_by_village(area, since).sum().reindex(list(FLOW_COLUMNS)).fillna(0).astype("int64")
+
+
+def monthly_flows(area: AreaQuery, first: date) -> pd.DataFrame:
+    """The trends page's monthly series of the area itself (identified, eliminated) from first's month."""
+    flows = case_flows(area.db, area.scope, area.code, area.level, area.level, Period(first, area.asof))
+    totals = area_totals(flows).set_index("month").reindex(Period(first, area.asof).months()).fillna(0)
+    return pd.DataFrame({"month": totals.index, "new_cases": totals["identified"].astype("int64").to_numpy(),
+                         "eliminated_cases": totals["eliminated"].astype("int64").to_numpy()})
 
 
 def trends(ctx: Context) -> Section:
     """Monthly new and eliminated cases over the window (12 months, 24 for a yearly comparison)."""
     asof = ctx.request.asof
     months = 24 if ctx.request.compare == "year" else 12
-    flows = monthly_flows(*ctx.args()[:4], _first_of_month(asof, 23), asof)  # 24 months: the 同比 needs both years
+    flows = monthly_flows(ctx.area, _first_of_month(asof, 23))  # 24 months: the 同比 needs both years
     shown = flows.tail(months).reset_index(drop=True)
     new, gone = int(shown["new_cases"].sum()), int(shown["eliminated_cases"].sum())
     section = Section("trends", t("brief_section.trends"))
@@ -187,7 +211,8 @@ def trends(ctx: Context) -> Section:
         say.append(t("brief_say.trends_peak", month=month_text(peak["month"]), n=number(peak["new_cases"])))
     # 同比 over exact 12-month windows ending on the as-of date and a year before it.
     year_ago = compare_date(asof, "year")
-    last, prior = (_flow_totals(ctx, year_ago, asof), _flow_totals(ctx, compare_date(year_ago, "year"), year_ago))
+    last, prior = (_flow_totals(ctx.area, year_ago),
+                   _flow_totals(ctx.area.on(year_ago), compare_date(year_ago, "year")))
     last_year = t("brief_say.trends_last_year")
     say.append(t("brief_say.trends_yoy", new=number(last["new_cases"]),
                  new_change=change_phrase(last["new_cases"], prior["new_cases"], last_year, HOUSEHOLDS),

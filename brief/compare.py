@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
-import calendar
 from datetime import date, timedelta
 
-from components.labels import t
-
-
-def _minus_months(day: date, months: int) -> date:
-    # Clamp to the month's end: a month before Mar 31 is Feb 28 (or 29).
-    index = day.year * 12 + day.month - 1 - months
-    year, month = divmod(index, 12)
-    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+from labels import t
+from rules.calendar import add_months
 
 
 def compare_date(asof: date, compare: str) -> date:
@@ -20,9 +13,9 @@ def compare_date(asof: date, compare: str) -> date:
     if compare == "week":
         return asof - timedelta(days=7)
     if compare == "month":
-        return _minus_months(asof, 1)
+        return add_months(asof, -1)  # clamped: a month before Mar 31 is Feb 28 (or 29)
     if compare == "year":
-        return _minus_months(asof, 12)
+        return add_months(asof, -12)
     raise ValueError(f"unknown comparison: {compare}")
 
 

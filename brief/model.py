@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 import pandas as pd
 
+from labels import t
 from queries.scope import Scope
 
 COMPARES = ("week", "month", "year")
@@ -22,6 +23,7 @@ class BriefRequest:
     asof: date
     compare: str = "week"
     sections: tuple[str, ...] = ()
+    unit_code: str | None = None  # a department head's pack: the tasks section holds their unit only
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,14 @@ class Pack:
     is_sample: bool = False
     images: dict[int, bytes] = field(default_factory=dict)  # id(chart) -> PNG
     chart_problem: str | None = None
+    unit_code: str | None = None
+    unit_name: str | None = None
+
+    def title(self) -> str:
+        """The pack's title: the area's, or the area and unit's for a unit pack."""
+        if self.unit_name:
+            return t("brief_doc.unit_title", area=self.area_name, unit=self.unit_name)
+        return t("brief_doc.title", area=self.area_name)
 
     def image_for(self, chart: Chart) -> bytes | None:
         """The rendered PNG of a chart, or None when charts could not be drawn."""

@@ -11,7 +11,7 @@ from brief.cells import display_rows
 from brief.compare import comparison_text, day_text
 from brief.fonts import pdf_fonts
 from brief.model import Pack, Section, Table
-from components.labels import t
+from labels import t
 
 FAMILY = "cjk"
 PDF_TABLE_ROWS = 40  # longer tables are in the workbook
@@ -61,8 +61,10 @@ def _figures(pdf: FPDF, section: Section) -> None:
     pdf.set_xy(pdf.l_margin, top + 22)
 
 
-def _table(pdf: FPDF, table: Table) -> None:
+def _draw_table(pdf: FPDF, table: Table) -> None:
     _paragraph(pdf, table.title, 11, DARK, 7)
+    # The source goes under the title, so it can never be left alone at the top of the next page.
+    _paragraph(pdf, t("brief_doc.source_line", source=table.source), 7, GREY, 4)
     frame = table.frame.head(PDF_TABLE_ROWS)
     if frame.empty:
         _paragraph(pdf, t("brief.empty_table"), 9, GREY)
@@ -82,8 +84,17 @@ def _table(pdf: FPDF, table: Table) -> None:
     more = len(table.frame) - len(frame)
     if more > 0:
         _paragraph(pdf, t("brief_doc.more_rows", n=more), 8, GREY)
-    _paragraph(pdf, t("brief_doc.source_line", source=table.source), 7, GREY, 4)
     pdf.ln(3)
+
+
+def _table(pdf: FPDF, table: Table) -> None:
+    """A titled table kept together: when it would break across pages and the page is already in use,
+    it starts on the next page, so no heading is left at a page's foot."""
+    with pdf.offset_rendering() as trial:
+        _draw_table(trial, table)
+    if trial.page_break_triggered and pdf.get_y() > pdf.t_margin + 10:
+        pdf.add_page()
+    _draw_table(pdf, table)
 
 
 def _section(pdf: FPDF, section: Section, pack: Pack) -> None:
@@ -116,10 +127,10 @@ def write_pdf(pack: Pack) -> bytes:
     pdf.add_font(FAMILY, fname=str(cjk))
     pdf.add_font("latin", fname=str(latin))
     pdf.set_fallback_fonts(["latin"], exact_match=False)
-    pdf.set_title(t("brief_doc.title", area=pack.area_name))
+    pdf.set_title(pack.title())
     pdf.add_page()
     pdf.ln(50)
-    _paragraph(pdf, t("brief_doc.title", area=pack.area_name), 22, DARK, 12)
+    _paragraph(pdf, pack.title(), 22, DARK, 12)
     pdf.ln(4)
     _paragraph(pdf, t("brief_doc.subtitle", date=day_text(pack.asof, with_year=True),
                       period=comparison_text(pack.compare, pack.compare_date)), 12, GREY, 8)

@@ -1,30 +1,36 @@
-"""Charts to PNG without internet: kaleido driving the system Chromium.
+"""Charts to PNG without internet: kaleido's own sync server driving the system Chromium.
 
 The page kaleido renders in loads plotly.js from the installed plotly package (a file: URL) and
 MathJax is switched off (its default is a CDN). Chromium is also given a proxy that leads nowhere,
 so even a request nobody foresaw cannot leave the machine (under strace, Chromium's background
 requests go to that proxy and fail; the only other socket is its IPv6-reachability probe, a UDP
-connect() that sends nothing). One browser is started per process and
-kept: the first chart pays its start (a few seconds), later ones take a fraction of a second.
+connect() that sends nothing). kaleido.start_sync_server keeps one browser per process: the first
+chart pays its start (a few seconds), later ones take a fraction of a second.
 """
 
 from __future__ import annotations
 
-import asyncio
 import os
+import queue
 import shutil
 import threading
 import warnings
 from pathlib import Path
 
+import kaleido
+
 from brief.figures import HEIGHT, WIDTH
 from brief.model import Pack
-from components.labels import t
+from labels import t
 
 BROWSER_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
 DEAD_PROXY = "http://127.0.0.1:9"  # the discard port: nothing listens, every web request fails fast
 SCALE = 2  # sharp on a projector and in print
-_lock = threading.Lock()  # one browser, one chart at a time (Streamlit serves sessions on threads)
+RENDER_SECONDS = 60  # kaleido's own per-chart timeout
+START_SECONDS = 60  # what the first chart may add: Chromium's start
+STOP_SECONDS = 10
+_fresh = True  # the next call starts the browser, so it may take START_SECONDS longer
+_lock = threading.Lock()  # kaleido's sync server answers one call at a time (sessions run on threads)
 
 
 class ChartError(RuntimeError):
@@ -42,68 +48,63 @@ def browser_path() -> str | None:
 def kaleido_options() -> dict:
     """What the kaleido browser is started with (offline: no MathJax, local plotly.js, dead proxy)."""
     return {"mathjax": False, "path": browser_path(), "proxy_server": DEAD_PROXY, "enable_extensions": False,
-            "timeout": 60}
+            "timeout": RENDER_SECONDS}
 
 
-class _Renderer:
-    """One kaleido browser on its own event-loop thread; every call has a deadline, so a browser
-    that dies or hangs fails the chart (and is restarted next time) instead of hanging the page."""
+def _with_deadline(seconds: float, call, *args, **kwargs):
+    """Run a blocking call on a daemon thread and give up after `seconds`.
 
-    START_SECONDS, RENDER_SECONDS = 60, 60
+    kaleido's sync server waits on its queue without a limit: if Chromium dies while starting, the
+    server thread ends and a call would wait for ever. A daemon thread left waiting does not keep
+    the process alive, and the page gets its answer in time.
+    """
+    answer: queue.Queue = queue.Queue(maxsize=1)
 
-    def __init__(self) -> None:
-        self.loop = asyncio.new_event_loop()
-        threading.Thread(target=self.loop.run_forever, daemon=True, name="brief-charts").start()
-        self.browser = None
-
-    def _call(self, coroutine, seconds: float):
-        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout=seconds)
-
-    def _start(self) -> None:
-        import kaleido
-
-        options = kaleido_options()
-        if options["path"] is None:
-            raise ChartError(t("brief.no_browser"))
-
-        async def start():
-            browser = kaleido.Kaleido(**options)
-            await browser.open()
-            return browser
-
-        self.browser = self._call(start(), self.START_SECONDS)
-
-    def stop(self) -> None:
-        """Close the browser (best effort) so the next chart starts a fresh one."""
-        browser, self.browser = self.browser, None
-        if browser is not None:
-            try:
-                self._call(browser.close(), 10)
-            except Exception:  # already gone: nothing left to close
-                pass
-
-    def render(self, figure: object, opts: dict) -> bytes:
-        if self.browser is None:
-            self._start()
+    def run() -> None:
         try:
-            return self._call(self.browser.calc_fig(figure, opts=opts), self.RENDER_SECONDS)
-        except Exception:
-            self.stop()
-            raise
+            answer.put((True, call(*args, **kwargs)))
+        except BaseException as error:  # handed to the caller below
+            answer.put((False, error))
+
+    threading.Thread(target=run, daemon=True, name="brief-chart-call").start()
+    try:
+        ok, value = answer.get(timeout=seconds)
+    except queue.Empty:
+        raise ChartError(t("brief.chart_timeout", seconds=int(seconds))) from None
+    if not ok:
+        raise value
+    return value
 
 
-_renderer: _Renderer | None = None
+def _stop_server() -> None:
+    """Close kaleido's browser so the next chart starts a fresh one (closing a hung browser is
+    given a few seconds, then left to itself)."""
+    global _fresh
+    _fresh = True
+    try:
+        _with_deadline(STOP_SECONDS, kaleido.stop_sync_server, silence_warnings=True)
+    except Exception:  # already gone, or hung: nothing more to do here
+        pass
 
 
 def render_png(figure: object, width: int = WIDTH, height: int = HEIGHT) -> bytes:
     """One plotly figure as PNG bytes (ChartError, or the browser's own error, when it cannot)."""
-    global _renderer
-    with _lock:
-        if _renderer is None:
-            _renderer = _Renderer()
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return _renderer.render(figure, {"format": "png", "width": width, "height": height, "scale": SCALE})
+    options = kaleido_options()
+    if options["path"] is None:
+        raise ChartError(t("brief.no_browser"))
+    opts = {"format": "png", "width": width, "height": height, "scale": SCALE}
+    global _fresh
+    with _lock, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        kaleido.start_sync_server(**options, silence_warnings=True)  # once per process; later calls are no-ops
+        seconds = RENDER_SECONDS + (START_SECONDS if _fresh else STOP_SECONDS)
+        try:
+            png = _with_deadline(seconds, kaleido.calc_fig_sync, figure, opts=opts)
+        except Exception:
+            _stop_server()
+            raise
+        _fresh = False
+        return png
 
 
 def render_pack_charts(pack: Pack) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Callable
 
-from brief import case_sections, work_sections
+from brief import case_sections, indicator_sections, signal_sections, work_sections
 from brief.context import Context, resolve
 from brief.model import BriefRequest, Pack, Section
 from queries.dataset import dataset_facts
@@ -21,7 +21,9 @@ SECTIONS: dict[str, SectionBuilder] = {
     "risk": case_sections.risk,
     "tasks": work_sections.tasks,
     "trends": case_sections.trends,
+    "indicators": indicator_sections.indicators,
     "assets": work_sections.assets,
+    "signals": signal_sections.signals,
 }
 
 
@@ -48,4 +50,5 @@ def build_pack(request: BriefRequest, progress: Callable[[str], None] | None = N
         sections.append(SECTIONS[key](ctx))
     return Pack(area_code=request.area_code, area_name=ctx.area_name, asof=request.asof, compare=request.compare,
                 compare_date=ctx.compare_date, sections=sections, generated_at=datetime.now().replace(microsecond=0),
-                is_sample=dataset_facts(request.db).get("sample") == "1")
+                is_sample=dataset_facts(request.db).get("sample") == "1",
+                unit_code=request.unit_code, unit_name=ctx.unit_name)

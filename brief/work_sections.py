@@ -8,39 +8,71 @@ from brief.compare import change_phrase, day_text, number, top_items
 from brief.context import Context
 from brief.figures import build_column_chart, build_ranking_bar
 from brief.model import Chart, KeyFigure, Section, Table
-from components.labels import label_of, t
-from queries.brief import asset_totals, latest_progress, overdue_milestones, task_count
+from labels import has_label, label_of, t
+from queries.asset_income import asset_income_use
+from queries.area_query import AreaQuery
+from queries.overview import assets_by_village
+from queries.tasks import cell_status, overdue_milestones, tasks_in_scope, unit_list
 from queries.scope import child_key
 
 ITEMS, TASKS = t("brief_say.unit_items"), t("brief_say.unit_tasks")
 TEN_THOUSAND = 10_000  # asset values are stored in yuan and reported in 万元
 
 
-def _unit_table(progress: pd.DataFrame) -> pd.DataFrame:
-    """Per unit: tasks reported on, red (overdue) and amber (at risk) ones, mean completion."""
-    grouped = progress.groupby("unit_name", sort=False)
+def _unit_table(cells: pd.DataFrame) -> pd.DataFrame:
+    """Per unit: tasks reported on, red (overdue) and amber (behind) cells, and the share of its
+    tasks done by the task-status rule (an open overdue milestone is never done, whatever the report)."""
+    grouped = cells.groupby("unit_name", sort=False)
+    done = grouped["status"].apply(lambda s: int((s == "done").sum()))
     table = pd.DataFrame({
         t("brief_col.unit"): list(grouped.groups),
-        t("brief_col.reported_tasks"): grouped.size().tolist(),
+        t("brief_col.reported_tasks"): grouped["reported_status"].count().tolist(),
         t("brief_col.red_tasks"): grouped["status"].apply(lambda s: int((s == "overdue").sum())).tolist(),
         t("brief_col.amber_tasks"): grouped["status"].apply(lambda s: int((s == "at_risk").sum())).tolist(),
-        t("brief_col.percent"): grouped["percent"].mean().round(1).tolist(),
+        t("brief_col.percent"): (100 * done / grouped.size()).round(1).tolist(),
     })
     return table.sort_values([t("brief_col.red_tasks"), t("brief_col.amber_tasks")], ascending=False,
                              kind="stable").reset_index(drop=True)
 
 
+def _matrix(area: AreaQuery) -> pd.DataFrame:
+    """The task page's cells (task × unit, status as the matrix colours it) with task and unit names."""
+    tasks_ = tasks_in_scope(area.db, area.scope, area.asof)[["code", "seq", "title"]]
+    units = unit_list(area.db, area.scope)[["code", "name"]]
+    cells = cell_status(area.db, area.scope, area.asof)
+    cells = cells.merge(tasks_.rename(columns={"code": "task_code"}), on="task_code", how="left")
+    return cells.merge(units.reset_index(drop=True).rename(columns={"code": "unit_code", "name": "unit_name"}),
+                       on="unit_code", how="left")
+
+
+def _overdue_pairs(area: AreaQuery, cells: pd.DataFrame) -> pd.DataFrame:
+    """Cells with overdue milestones, most first, with the earliest due date from the page's list."""
+    listed = overdue_milestones(area.db, area.scope, area.asof)
+    earliest = listed.groupby(["task_code", "unit_code"])["due_on"].min().rename("earliest_due")
+    late = cells[cells["overdue"] > 0].join(earliest, on=["task_code", "unit_code"])
+    return late.sort_values(["overdue", "seq", "unit_code"], ascending=[False, True, True]).reset_index(drop=True)
+
+
+def _only_unit(cells: pd.DataFrame, unit_code: str | None) -> pd.DataFrame:
+    return cells if unit_code is None else cells[cells["unit_code"] == unit_code].reset_index(drop=True)
+
+
 def tasks(ctx: Context) -> Section:
-    """Overdue milestones per task and unit (with the change), and units whose latest report is behind."""
-    tasks_total = task_count(*ctx.args())
-    overdue, before = overdue_milestones(*ctx.args()), overdue_milestones(*ctx.args(ctx.compare_date))
-    progress = latest_progress(*ctx.args())
-    late, late_before = int(overdue["overdue"].sum()), int(before["overdue"].sum())
+    """Overdue milestones per task and unit (with the change), and units whose cells are behind:
+    the task page's matrix for the viewer, as of the date (tasks are not area data). A unit pack
+    (request.unit_code) holds that unit's cells only."""
+    a, unit_code = ctx.area, ctx.request.unit_code
+    cells = _only_unit(_matrix(a), unit_code)
+    tasks_total = len(tasks_in_scope(a.db, a.scope, a.asof)) if unit_code is None else cells["task_code"].nunique()
+    overdue = _overdue_pairs(a, cells)
+    late = int(cells["overdue"].sum())
+    late_before = int(_only_unit(cell_status(a.db, a.scope, ctx.compare_date), unit_code)["overdue"].sum())
     by_unit = overdue.groupby("unit_name", sort=False)["overdue"].sum()
-    red = progress[progress["status"] == "overdue"].sort_values(["seq", "unit_code"])
+    red = cells[cells["status"] == "overdue"].sort_values(["seq", "unit_code"])
     red_tasks = red.drop_duplicates("task_code")
-    amber_tasks = progress.loc[progress["status"] == "at_risk", "task_code"].nunique()
-    section = Section("tasks", t("brief_section.tasks"))
+    amber_tasks = cells.loc[cells["status"] == "at_risk", "task_code"].nunique()
+    title = t("brief_section.tasks") if unit_code is None else t("brief_doc.tasks_of_unit", unit=ctx.unit_name)
+    section = Section("tasks", title)
     section.figures = [KeyFigure(t("brief_kpi.tasks"), tasks_total),
                        KeyFigure(t("brief_kpi.overdue"), late, late - late_before),
                        KeyFigure(t("brief_kpi.units_late"), len(by_unit)),
@@ -52,14 +84,14 @@ def tasks(ctx: Context) -> Section:
         t("brief_col.earliest_due"): overdue["earliest_due"].tolist(),
     })
     section.tables = [Table(t("brief_table.overdue"), overdue_table, t("brief_source.tasks")),
-                      Table(t("brief_table.units"), _unit_table(progress), t("brief_source.tasks"))]
+                      Table(t("brief_table.units"), _unit_table(cells), t("brief_source.tasks"))]
     if late:
         section.charts = [Chart(t("brief_chart.overdue_by_unit"),
                                 build_ranking_bar(by_unit.index.tolist(), by_unit.tolist(),
                                                   t("brief_chart.overdue_by_unit")))]
     when, change = day_text(ctx.request.asof), change_phrase(late, late_before, ctx.period, ITEMS)
     if not tasks_total:
-        say = [t("brief_say.tasks_none", area=ctx.area_name)]
+        say = [t("brief_say.tasks_none", date=day_text(ctx.request.asof))]
     elif late:
         say = [t("brief_say.tasks_overdue", date=when, tasks=number(tasks_total), n=number(late),
                  units=number(len(by_unit)), change=change),
@@ -90,7 +122,7 @@ def _asset_table(grouped: pd.DataFrame, label_column: str, labels: list[str]) ->
 
 def assets(ctx: Context) -> Section:
     """Project assets by kind and by child area: count, value, registered share, income."""
-    totals = asset_totals(*ctx.args())
+    totals = assets_by_village(ctx.area)
     section = Section("assets", t("brief_section.assets"))
     by_kind = totals.groupby("kind").sum(numeric_only=True)
     kinds = [kind for kind in ("public_welfare", "operating", "household") if kind in by_kind.index]
@@ -122,8 +154,22 @@ def assets(ctx: Context) -> Section:
         for label, (_, row) in zip(kind_labels, by_kind.iterrows()))
     say = [t("brief_say.assets_total", area=ctx.area_name, n=number(n), value=number(value / TEN_THOUSAND, 2),
              registered=number(registered), share=number(share, 1)),
-           t("brief_say.assets_kind", items=items)]
+           t("brief_say.assets_kind", items=items),
+           # 确权 per kind (seed 002: 确权到农户或其他经营主体; seed 000 (七)): 到户类 assets belong to
+           # households, 公益性 ones are handed over (移交) to their custodians.
+           t("brief_say.assets_registered_by_kind", items=t("brief_say.kind_sep").join(
+               t(f"brief_say.registered_{kind}", registered=number(row["registered"]), n=number(row["assets"]))
+               for kind, row in by_kind.iterrows() if has_label(f"brief_say.registered_{kind}")))]
     if "operating" in by_kind.index:
         say.append(t("brief_say.assets_income", income=number(by_kind.at["operating", "income"] / TEN_THOUSAND, 2)))
+    area = ctx.area
+    used = asset_income_use(area.db, area.scope, area.code, area.level, area.asof)
+    if used["year"] is not None and used["by_use"]:
+        uses = t("brief_say.kind_sep").join(
+            t("brief_say.income_use_item", use=label_of("income_use", use), amount=number(amount / TEN_THOUSAND, 2))
+            for use, amount in sorted(used["by_use"].items(), key=lambda item: -item[1]))
+        say.append(t("brief_say.income_use", year=used["year"], items=uses))
+        say.append(t("brief_say.handed_out", n=number(len(used["handed_out"]))) if used["handed_out"]
+                   else t("brief_say.handed_out_none"))
     section.commentary = say
     return section

@@ -12,7 +12,7 @@ from openpyxl.utils import get_column_letter
 from brief.cells import safe_cell
 from brief.compare import comparison_text
 from brief.model import Pack
-from components.labels import t
+from labels import t
 
 SHEET_NAME_LIMIT = 31
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\']")
@@ -40,7 +40,7 @@ def _write_row(sheet, values: list, bold: bool = False) -> None:
 def _notes(book: Workbook, pack: Pack, sheets: list[tuple[str, str, str]]) -> None:
     sheet = book.active
     sheet.title = t("brief_doc.notes_sheet")
-    _write_row(sheet, [t("brief_doc.title", area=pack.area_name)], bold=True)
+    _write_row(sheet, [pack.title()], bold=True)
     _write_row(sheet, [t("brief_doc.field"), t("brief_doc.value")], bold=True)
     rows = [(t("brief_doc.area"), pack.area_name), (t("brief_doc.area_code"), pack.area_code),
             (t("brief_doc.asof"), pack.asof),

@@ -5,21 +5,26 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from components.labels import label_of, t
+from labels import label_of, t
 
 TILES = (("households", "drill.metric_households"), ("exited", "drill.metric_exited"),
-         ("open_cases", "drill.metric_open_cases"), ("eliminated", "drill.metric_eliminated"),
+         ("open_cases", "drill.metric_open_cases"), ("open_people", "drill.metric_open_people"),
+         ("eliminated", "drill.metric_eliminated"),
          ("open_problems", "drill.metric_open_problems"), ("under_line", "drill.metric_under_line"))
 
 
-def render_area_tiles(figures: pd.Series, income_year: int | None, line: float | None) -> None:
-    """The area's key figures as a row of tiles."""
+def render_area_tiles(figures: pd.Series, income_year: int | None, line: float | None,
+                      income_known: bool = True) -> None:
+    """The area's key figures as a row of tiles; the income tile says "no data" when there is none."""
     columns = st.columns(len(TILES))
     for column, (name, label_key) in zip(columns, TILES):
         value = int(figures.get(name, 0)) if figures is not None else 0
         help_text = t("drill.under_line_help", year=income_year, line=f"{line:,.0f}") \
             if name == "under_line" and income_year else None
-        column.metric(t(label_key), f"{value:,}", help=help_text, border=True)
+        shown = f"{value:,}"
+        if name == "under_line" and not income_known:
+            shown, help_text = t("quality.no_data"), t("quality.no_income", year=income_year or "-")
+        column.metric(t(label_key), shown, help=help_text, border=True)
 
 
 def build_household_facts(record: pd.Series) -> pd.DataFrame:

@@ -3,26 +3,35 @@
 from __future__ import annotations
 
 import logging
+import math
 import os
-import threading
+import secrets
 import time
 from dataclasses import dataclass
 from typing import Any, Callable
 
 import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
 
-from components.auth_users import UserConfig, UserRecord, check_password, load_users, user_by_email
-from components.labels import t
+from components.auth_limits import AuditThrottle, anonymous_name, audit_name
+from components.auth_log import audit
+from db.auth_sessions import shared_secret
+from queries.gateway import engine_for
+from components.auth_oidc import oidc_button, oidc_claims, oidc_signed_in, oidc_user
+from components.auth_sessions import end_sessions, session_user, start_session
+from components.auth_users import UserConfig, UserRecord, check_password, load_users
+from labels import t
 from components.roles import ROLES, SAMPLE_ROLE, build_scope
 from components.state import Keys
-from components.view import View
 from queries.access import assigned_areas, sample_assignments
-from queries.audit import AuditEntry, ensure_audit_table, record
 from queries.dataset import top_areas
 from queries.scope import Scope
+from queries.sign_in_throttle import ADDRESS, NAME_AT_ADDRESS, forget, record_failure, wait_seconds
 
 LOG = logging.getLogger("dashboard.auth")
 SAMPLE_PREFIX = "sample:"  # audit name of a sample persona, never a configured user's name
+AUDIT_KEY_ENV = "DASHBOARD_AUDIT_KEY"  # the key of the hashes the audit log keeps of unknown names
+LOOPBACK = ("127.0.0.1", "::1")
 
 
 @dataclass(frozen=True)
@@ -61,78 +70,106 @@ def viewer_for(db: str, user: UserRecord, sample: bool = False) -> Viewer:
     return Viewer(name=user.name, display_name=user.display_name, role=user.role, scope=scope, sample=sample)
 
 
+_SAMPLE_LEVEL = {"province_leader": "province", "city_leader": "city", "township_leader": "township"}
+
+
+def sample_roles(db: str) -> list[str]:
+    """The roles the sample switcher offers: not a province or city leader where the tree has none."""
+    picks = sample_assignments(db)
+    return [code for code in ROLES if _SAMPLE_LEVEL.get(code) in (None, "township") or picks[_SAMPLE_LEVEL[code]]]
+
+
 def sample_user(db: str, role_code: str) -> UserRecord:
-    """The sample persona of a role, assigned to the first township, its villages or the first unit."""
+    """The sample persona of a role, assigned to the first province, city or township, the first
+    township's villages or the first unit."""
     picks = sample_assignments(db)
     areas: tuple[str, ...] = ()
-    if role_code == "township_leader" and picks["township"]:
-        areas = (str(picks["township"]),)
+    level = _SAMPLE_LEVEL.get(role_code)
+    if level and picks[level]:
+        areas = (str(picks[level]),)
     elif role_code == "case_officer":
         areas = tuple(picks["villages"])
-    unit = picks["unit"] if role_code == "department_head" else None
+    unit = picks["unit"] if role_code in ("department_head", "unit_reporter") else None
     return UserRecord(name=SAMPLE_PREFIX + role_code, display_name=t(f"user_role.{role_code}"), role=role_code,
                       areas=areas, unit=unit)
 
 
-def audit(db: str, viewer: Viewer | None, action: str, page: str | None = None, area_code: str | None = None,
-          household_id: int | None = None, detail: str = "", user_name: str | None = None) -> None:
-    """Append an audit entry for the viewer (or a named would-be user); failures go to the server log."""
-    ensure_audit_table(db)
-    record(db, AuditEntry(user_name=user_name or (viewer.name if viewer else "-"),
-                          role=viewer.role if viewer else "-", action=action, page=page,
-                          area_code=area_code, household_id=household_id, detail=detail))
-
-
-def log_export(view: View, page: str, what: str) -> None:
-    """For pages that export: record who exported what (call it when the file is handed out)."""
-    audit(view.db, st.session_state.get(Keys.VIEWER), "export", page=page, area_code=view.area_code,
-          household_id=view.household, detail=what)
-
-
-def log_view(viewer: Viewer, view: View, page: str, refusals: list[str]) -> None:
-    """Log the view once per session (reruns repeat nothing), full-detail views as 'detail', and refusals."""
-    seen: set = st.session_state.setdefault(Keys.AUDITED, set())
-    for refusal in refusals:
-        key = ("refused", viewer.name, page, refusal)
-        if key not in seen:
-            seen.add(key)
-            audit(view.db, viewer, "refused", page=page, area_code=view.area_code, detail=refusal)
-    full_detail = viewer.scope.personal_detail and (view.household is not None or view.area_level == "village")
-    action = "detail" if full_detail else "view"
-    key = (action, viewer.name, page, view.area_code, view.household, view.asof)
-    if key not in seen:
-        seen.add(key)
-        audit(view.db, viewer, action, page=page, area_code=view.area_code, household_id=view.household,
-              detail=f"asof={view.asof.isoformat()}")
-
-
-MAX_FAILURES = 5
-LOCKOUT_SECONDS = 600
+AUDIT_WINDOW_SECONDS = 600
+AUDIT_FAILURES_PER_CLIENT = 10  # failed sign-ins a client may put into the audit log per window
+AUDIT_FAILURES_OVERALL = 300  # and everyone together
 
 
 @st.cache_resource(show_spinner=False)
-def _failed_sign_ins() -> tuple[threading.Lock, dict[str, list[float]]]:
-    # Per server, not per session: a new browser tab must not reset the count.
-    return threading.Lock(), {}
+def _name_key(db: str) -> bytes:
+    """The key of the hashes kept of names (throttle rows, unknown names in the audit log): configured,
+    else one kept in the database, so every app process (and a restarted one) counts under the same keys."""
+    configured = os.environ.get(AUDIT_KEY_ENV) or (_secrets().get("audit") or {}).get("name_key")
+    if configured:
+        return str(configured).encode("utf-8")
+    try:
+        return shared_secret(engine_for(db), "audit_name_key").encode("utf-8")
+    except SQLAlchemyError as error:  # never cached: the next run asks the database again
+        LOG.error("no %s configured and the shared key is unreadable: %s", AUDIT_KEY_ENV,
+                  str(error).splitlines()[0])
+        raise
 
 
-def _locked_out(name: str, failed_now: bool = False) -> bool:
-    """True when the name had MAX_FAILURES failed sign-ins within LOCKOUT_SECONDS (recording one if asked)."""
-    lock, failures = _failed_sign_ins()
-    now = time.monotonic()
-    with lock:
-        recent = [moment for moment in failures.get(name, []) if now - moment < LOCKOUT_SECONDS]
-        if failed_now:
-            recent.append(now)
-        failures[name] = recent
-        return len(recent) >= MAX_FAILURES
+@st.cache_resource(show_spinner=False)
+def _audit_throttle() -> AuditThrottle:
+    return AuditThrottle(AUDIT_WINDOW_SECONDS, AUDIT_FAILURES_PER_CLIENT, AUDIT_FAILURES_OVERALL)
+
+
+def _client_address() -> str | None:
+    """The browser's address: Streamlit's peer, or the X-Real-IP our nginx sets when the peer is nginx."""
+    try:
+        address = st.context.ip_address
+        if address in LOOPBACK:
+            # Only a proxy on this machine may name the client; from anyone else the header is a lie.
+            forwarded = st.context.headers.get("X-Real-IP")
+            address = forwarded.strip()[:64] if forwarded else address
+        return address if isinstance(address, str) and address else None  # AppTest has no real peer
+    except Exception:  # no server context (scripts, tests): the session alone identifies the client
+        return None
+
+
+def _throttle_keys(db: str, name: str) -> tuple[str, dict]:
+    """The name-at-this-address key (cleared by a success) and every key a failure counts under.
+
+    Keyed hashes, so the table holds no typed text; per name *and* address, so a stranger typing a
+    colleague's name elsewhere cannot lock that colleague out.
+    """
+    address = _client_address() or "-"
+    pair = "n:" + anonymous_name(f"{name}\0{address}", _name_key(db))
+    keyed = {pair: NAME_AT_ADDRESS}
+    if address != "-":
+        keyed["a:" + anonymous_name(address, _name_key(db))] = ADDRESS
+    return pair, keyed
+
+
+def _wait_text(seconds: float) -> str:
+    return t("auth.wait", seconds=max(1, math.ceil(seconds)))
+
+
+def _client_keys() -> tuple[str, ...]:
+    token = st.session_state.setdefault(Keys.CLIENT, secrets.token_hex(8))
+    address = _client_address()
+    return (f"session:{token}",) + ((f"address:{address}",) if address else ())
+
+
+def _audit_failed_sign_in(db: str, config: UserConfig, name: str, detail: str) -> None:
+    """A refused sign-in, logged under the name only if it is a user's; at most a few per client and window."""
+    verdict = _audit_throttle().decide(_client_keys(), time.monotonic())
+    if verdict == "skip":
+        return
+    logged = audit_name(name, name in config.users, _name_key(db))
+    audit(db, None, "refused", detail=detail if verdict == "write" else "signin throttled", user_name=logged)
 
 
 def _sign_in_form(db: str, config: UserConfig) -> None:
     st.title(t("app.title"))
     st.subheader(t("auth.sign_in_heading"))
     if config.oidc:
-        _oidc_button()
+        oidc_button()
     if not any(user.password_hash for user in config.users.values()):
         return
     narrow, _rest = st.columns([2, 3])  # a sign-in box, not a full-width banner
@@ -143,44 +180,67 @@ def _sign_in_form(db: str, config: UserConfig) -> None:
     if not submitted:
         return
     name = name.strip()[:64]
-    if _locked_out(name):
-        audit(db, None, "refused", detail="signin locked", user_name=name or "-")
-        st.error(t("auth.locked_out", minutes=LOCKOUT_SECONDS // 60))
+    pair, keyed = _throttle_keys(db, name)
+    waiting = wait_seconds(db, tuple(keyed), time.time())
+    if waiting > 0:  # the password is not even checked: guessing during the delay gains nothing
+        _audit_failed_sign_in(db, config, name, "signin locked")
+        st.error(_wait_text(waiting))
         return
     user = check_password(config, name, password)
     if user is None:
-        audit(db, None, "refused", detail="signin", user_name=name or "-")
-        locked = _locked_out(name, failed_now=True)
-        st.error(t("auth.locked_out", minutes=LOCKOUT_SECONDS // 60) if locked else t("auth.sign_in_failed"))
+        _audit_failed_sign_in(db, config, name, "signin")
+        delay = record_failure(db, keyed, time.time())
+        st.error(_wait_text(delay) if delay > 0 else t("auth.sign_in_failed"))
         return
+    forget(db, (pair,))
     st.session_state[Keys.USER] = user.name
+    start_session(db, user)
     st.session_state[Keys.AUDITED] = set()
     audit(db, viewer_for(db, user), "signin", detail="password")
     st.rerun()
 
 
-def _oidc_button() -> None:
-    # st.login needs Authlib; say so in Chinese rather than fail inside Streamlit.
-    try:
-        import authlib  # noqa: F401
-    except ImportError:
-        st.warning(t("auth.oidc_needs_authlib"))
+def _signed_in_user(config: UserConfig, db: str | None = None) -> tuple[UserRecord | None, bool, bool]:
+    """The user this session signed in as; whether through single sign-on (no database needed); and
+    whether the user came back through the session cookie just now (a reload, a new tab).
+
+    Without db (the database is down) only this tab's memory counts, and no session is checked.
+    """
+    if db is not None:
+        user, resumed = session_user(db, config)
+    else:
+        name = st.session_state.get(Keys.USER)
+        user, resumed = (config.users.get(name) if name else None), False
+    if user is not None:
+        return user, False, resumed
+    return oidc_user(config), True, False
+
+
+def may_see_server_details(is_default_db: bool) -> bool:
+    """True when this session may read why the server cannot work (database down, and the like).
+
+    Signed-in users whose role reads the audit log (county leaders) may; so may anyone on an
+    install without users on the embedded sample file, where everyone is a sample county leader.
+    Strangers may not: the details name hosts, ports, accounts and files.
+    """
+    config = user_config()
+    if not config.configured:
+        return is_default_db
+    user, _by_sso, _resumed = _signed_in_user(config)
+    return user is not None and ROLES[user.role].audit_reader
+
+
+def _audit_sso(db: str, config: UserConfig, viewer: Viewer | None) -> None:
+    """One audit entry per session and identity: 'signin' for a known user, else a (throttled) refusal."""
+    claims = oidc_claims()
+    identity = viewer.name if viewer else str(claims.get("sub") or claims.get("email") or "")
+    if st.session_state.get(Keys.SSO_AUDITED) == identity:
         return
-    st.button(t("auth.oidc_sign_in"), on_click=st.login, type="primary")
-
-
-def _oidc_signed_in() -> bool:
-    # st.user only knows is_logged_in when an [auth] provider is configured; elsewhere it may raise.
-    try:
-        return bool(st.user.is_logged_in)
-    except Exception:
-        return False
-
-
-def _oidc_user(config: UserConfig) -> UserRecord | None:
-    if not config.oidc or not _oidc_signed_in():
-        return None
-    return user_by_email(config, st.user.get("email"))
+    st.session_state[Keys.SSO_AUDITED] = identity
+    if viewer is not None:
+        audit(db, viewer, "signin", detail="oidc")
+    else:
+        _audit_failed_sign_in(db, config, identity, "signin oidc")
 
 
 def resolve_viewer(db: str, is_sample: bool, before_stop: Callable[[], None]) -> Viewer:
@@ -198,29 +258,34 @@ def resolve_viewer(db: str, is_sample: bool, before_stop: Callable[[], None]) ->
         st.code(t("auth.not_configured_example"), language="toml")
         before_stop()
         st.stop()
-    name = st.session_state.get(Keys.USER)
-    user = config.users.get(name) if name else None
-    if user is None:
-        user = _oidc_user(config)
-        if user is None and config.oidc and _oidc_signed_in():
-            st.title(t("app.title"))
-            st.error(t("auth.oidc_unknown_user"))
-            st.button(t("auth.sign_out"), on_click=st.logout)
-            before_stop()
-            st.stop()
+    user, by_sso, resumed = _signed_in_user(config, db)
+    if user is None and config.oidc and oidc_signed_in():
+        _audit_sso(db, config, None)
+        st.title(t("app.title"))
+        st.error(t("auth.oidc_unknown_user"))
+        st.button(t("auth.sign_out"), on_click=st.logout)
+        before_stop()
+        st.stop()
     if user is None:
         st.session_state.pop(Keys.USER, None)
         _sign_in_form(db, config)
         before_stop()
         st.stop()
-    return viewer_for(db, user)
+    viewer = viewer_for(db, user)
+    if by_sso:
+        _audit_sso(db, config, viewer)
+    elif resumed:
+        audit(db, viewer, "signin", detail="session")
+    return viewer
 
 
 def sign_out(db: str, viewer: Viewer) -> None:
-    """Forget the signed-in user (and end the OIDC session when there is one)."""
+    """End every session of the signed-in user, in all tabs and browsers (and the OIDC session when
+    there is one)."""
     audit(db, viewer, "signout")
-    for key in (Keys.USER, Keys.VIEWER, Keys.VIEW, Keys.REMEMBERED_AREA, Keys.REMEMBERED_ASOF):
+    end_sessions(db, viewer.name)
+    for key in (Keys.USER, Keys.VIEWER, Keys.VIEW, Keys.REMEMBERED_AREA, Keys.REMEMBERED_ASOF, Keys.SSO_AUDITED):
         st.session_state.pop(key, None)
     st.session_state[Keys.AUDITED] = set()
-    if _oidc_signed_in():
+    if oidc_signed_in():
         st.logout()

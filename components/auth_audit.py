@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from components.labels import label_of, t
+from labels import label_of, t
 
 AUDIT_COLUMNS = ("at", "user", "role", "page", "area", "household", "action", "detail")
 

@@ -5,56 +5,32 @@ Users live in `.streamlit/secrets.toml` under `[auth.users.<name>]`, or in a sep
 
     [users.lishu]
     display_name = "Li Shuji"      # shown in the sidebar (any language)
-    role = "township_leader"            # county_leader / township_leader / department_head / case_officer / briefing
-    areas = ["429999101000"]            # 12-digit codes at the role's level
+    role = "township_leader"            # province_leader / city_leader / county_leader / township_leader /
+                                        # department_head / case_officer / briefing / data_admin / unit_reporter /
+                                        # big_screen (the meeting room's wall: counts only, never idles out)
+    areas = ["429999101000"]            # 12-digit codes at the role's level (a city leader: the city's)
     personal_detail = false             # township leaders only: true shows names and ID numbers
-    unit = "fpb"                        # department heads: their own unit's code
+    unit = "fpb"                        # department heads and unit reporters (required): their own unit's code
     password_hash = "scrypt$16384$8$1$..."  # `python -m db hash-password`
-    email = "lishu@example.gov.cn"      # optional: the identity an OIDC provider reports
+    email = "lishu@example.gov.cn"      # optional: matched only when the provider says it is verified
+    oidc_subject = "248289761001"       # optional: the provider's `sub` claim; matched before any email
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
-import os
 import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
+from db.passwords import hash_password, verify_password
+
 AUTH_FILE_ENV = "DASHBOARD_AUTH_FILE"
 DEFAULT_AUTH_FILE = Path(__file__).resolve().parent.parent / "auth.toml"
-_SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 _NAME = re.compile(r"[A-Za-z0-9_.\-]{1,64}")
 # Settings of Streamlit's own st.login (OIDC); any of them present means the site uses a provider.
 _OIDC_KEYS = ("client_id", "server_metadata_url")
-
-
-def hash_password(password: str, salt: bytes | None = None) -> str:
-    """A salted scrypt hash, as one self-describing string: scrypt$n$r$p$salt$hash (base64)."""
-    if not password:
-        raise ValueError("empty password")
-    salt = salt or os.urandom(16)
-    digest = hashlib.scrypt(password.encode(), salt=salt, dklen=32, **_SCRYPT)
-    encode = lambda raw: base64.b64encode(raw).decode("ascii")  # noqa: E731
-    return f"scrypt${_SCRYPT['n']}${_SCRYPT['r']}${_SCRYPT['p']}${encode(salt)}${encode(digest)}"
-
-
-def verify_password(password: str, stored: str | None) -> bool:
-    """True when password matches the stored hash; compared in constant time, False on any malformation."""
-    try:
-        kind, n, r, p, salt, digest = (stored or "").split("$")
-        if kind != "scrypt" or int(n) > 2**20:  # refuse a hash that would make verifying a DoS
-            return False
-        expected = base64.b64decode(digest, validate=True)
-        actual = hashlib.scrypt(password.encode(), salt=base64.b64decode(salt, validate=True),
-                                n=int(n), r=int(r), p=int(p), dklen=len(expected))
-    except (ValueError, TypeError):
-        return False
-    return hmac.compare_digest(actual, expected)
 
 
 # Verifying an unknown user still costs one scrypt run, so timing does not reveal who exists.
@@ -73,6 +49,7 @@ class UserRecord:
     personal_detail: bool | None = None
     password_hash: str | None = None
     email: str | None = None
+    subject: str | None = None  # the OIDC provider's `sub` for this person
 
 
 @dataclass(frozen=True)
@@ -100,10 +77,13 @@ def _record(name: str, raw: Mapping[str, Any], roles: frozenset[str]) -> UserRec
     if isinstance(areas, str) or not all(isinstance(code, str) for code in areas):
         raise ValueError(f"user {name}: areas must be a list of 12-digit codes")
     detail = raw.get("personal_detail")
+    if role == "unit_reporter" and not raw.get("unit"):
+        raise ValueError(f"user {name}: a unit_reporter needs the code of its unit")
     return UserRecord(name=name, display_name=str(raw.get("display_name") or name), role=role,
                       areas=tuple(areas), unit=raw.get("unit") or None,
                       personal_detail=None if detail is None else bool(detail),
-                      password_hash=raw.get("password_hash") or None, email=raw.get("email") or None)
+                      password_hash=raw.get("password_hash") or None, email=raw.get("email") or None,
+                      subject=str(raw["oidc_subject"]) if raw.get("oidc_subject") else None)
 
 
 def auth_file_path(environ: Mapping[str, str]) -> Path:
@@ -158,3 +138,27 @@ def user_by_email(config: UserConfig, email: str | None) -> UserRecord | None:
         return None
     matches = [user for user in config.users.values() if user.email and user.email.lower() == email.lower()]
     return matches[0] if len(matches) == 1 else None
+
+
+def _verified(claims: Mapping[str, Any]) -> bool:
+    # Some providers send the claim as the string "true"; anything else (absent, false) is unverified.
+    value = claims.get("email_verified")
+    return value is True or (isinstance(value, str) and value.strip().lower() == "true")
+
+
+def user_for_identity(config: UserConfig, claims: Mapping[str, Any]) -> UserRecord | None:
+    """The configured user an OIDC identity belongs to: by the provider's subject, else by a verified email.
+
+    An email the provider has not verified proves nothing (many providers let anyone type one in),
+    so it never signs anybody in.
+    """
+    subject = claims.get("sub")
+    if subject:
+        by_subject = [user for user in config.users.values() if user.subject and user.subject == str(subject)]
+        if len(by_subject) == 1:
+            return by_subject[0]
+    if not _verified(claims):
+        return None
+    # A user with a configured subject is that subject only: the email is no second way in.
+    by_email = user_by_email(config, claims.get("email"))
+    return by_email if by_email is not None and not by_email.subject else None

@@ -1,5 +1,7 @@
 """Big-screen mode for the weekly dispatch meeting (?screen=1): dark and large, no sidebar,
-a clock, and a playlist of pages that rotates until paused (space bar or the button).
+a clock, and a playlist of pages that rotates until paused (space bar; the button that carries
+the shortcut is moved off the wall, whose bottom line says what plays next). Each page draws its
+own composed layout for the wall (components/wall/).
 
 The rotation runs on the server: a fragment that reruns every `dwell` seconds switches to the
 next page, so a page changes in place without a full reload; the browser reloads itself every few
@@ -18,15 +20,16 @@ from typing import Mapping
 
 import streamlit as st
 
-from components.labels import t
+from labels import t
+from components.page_params import NEVER_ON_SCREEN, big_screen as big_screen_params
 from components.page_registry import PAGES
+from components.state import Keys
+from components.url_params import parse_declared
+from components.url_state import open_page
+from components.wall.frame import stylesheet as wall_stylesheet
 
 DEFAULT_DWELL_SECONDS = 60
-DWELL_RANGE = (5, 3600)
 RELOAD_HOURS = 4
-# Pages about households one by one, or about who looked at what, never join the playlist.
-NEVER_ON_SCREEN = frozenset({"drill", "audit"})
-PAUSED_KEY, SHOWN_AT_KEY = "screen_paused", "screen_shown_at"
 
 
 @dataclass(frozen=True)
@@ -40,23 +43,10 @@ class ScreenSettings:
 
 def screen_settings(raw: Mapping[str, str], env: Mapping[str, str] = os.environ) -> ScreenSettings:
     """Dwell and playlist from the URL (`dwell`, `playlist`), else DASHBOARD_SCREEN_DWELL/_PLAYLIST."""
-    problems = []
-    dwell_text = raw.get("dwell") or env.get("DASHBOARD_SCREEN_DWELL") or ""
-    dwell = DEFAULT_DWELL_SECONDS
-    if dwell_text:
-        if dwell_text.isdigit() and DWELL_RANGE[0] <= int(dwell_text) <= DWELL_RANGE[1]:
-            dwell = int(dwell_text)
-        else:
-            problems.append(("screen_params.bad_dwell", dwell_text[:40]))
-    playlist_text = raw.get("playlist") or env.get("DASHBOARD_SCREEN_PLAYLIST") or ""
-    known = {spec.url_path for spec in PAGES} - NEVER_ON_SCREEN
-    playlist = tuple(name.strip() for name in playlist_text.split(",") if name.strip()) or None
-    if playlist is not None:
-        unknown = [name for name in playlist if name not in known]
-        if unknown:
-            problems.append(("screen_params.bad_playlist", ",".join(unknown)[:40]))
-        playlist = tuple(name for name in playlist if name in known) or None
-    return ScreenSettings(dwell, playlist, tuple(problems))
+    given = {"dwell": raw.get("dwell") or env.get("DASHBOARD_SCREEN_DWELL"),
+             "playlist": raw.get("playlist") or env.get("DASHBOARD_SCREEN_PLAYLIST")}
+    values, problems = parse_declared(big_screen_params(), given)
+    return ScreenSettings(values["dwell"] or DEFAULT_DWELL_SECONDS, values["playlist"] or None, problems)
 
 
 def build_playlist(change_scores: Mapping[str, int], configured: tuple[str, ...] | None,
@@ -108,35 +98,50 @@ def _clock_script(asof_text: str) -> str:
 
 def render_screen_frame(area_name: str, asof_text: str) -> None:
     """The dark theme, the bar with area, data date and clock (call before the page runs)."""
-    st.html(f"<style>{_stylesheet()}</style>")
+    st.html(f"<style>{_stylesheet()}{wall_stylesheet()}</style>")
     st.html(_clock_script(f"{area_name}　{t('screen.asof_label')} {asof_text}"), unsafe_allow_javascript=True)
 
 
 def _toggle_pause() -> None:
-    paused = not st.session_state.get(PAUSED_KEY, False)
-    st.session_state[PAUSED_KEY] = paused
-    st.session_state[SHOWN_AT_KEY] = time.monotonic()  # resuming gives the page its full dwell
+    paused = not st.session_state.get(Keys.SCREEN_PAUSED, False)
+    st.session_state[Keys.SCREEN_PAUSED] = paused
+    st.session_state[Keys.SCREEN_SHOWN_AT] = time.monotonic()  # resuming gives the page its full dwell
+
+
+def page_title(url_path: str) -> str:
+    """The catalogue title of a page (each page names its own label key)."""
+    spec = next((spec for spec in PAGES if spec.url_path == url_path), None)
+    return t(spec.label_key) if spec else url_path
+
+
+def rotation_html(paused: bool, dwell: int, upcoming: str) -> str:
+    """The line at the wall's bottom edge: playing or paused, the next page, how to pause."""
+    state = t("wall.rotation_paused") if paused else t("wall.rotation_playing", seconds=dwell)
+    return (f'<div class="wall-rotation"><b>{html.escape(state)}</b>'
+            f'<span>{html.escape(t("wall.rotation_next", page=upcoming))}</span>'
+            f'<span>{html.escape(t("wall.rotation_hint"))}</span></div>')
 
 
 def render_rotation(current: str, playlist: list[str], dwell: int, query: dict[str, str]) -> None:
     """The pause button (also the space bar) and the timer that moves to the next page."""
     if not playlist:
         return
-    if st.session_state.get("screen_page") != current:
-        st.session_state["screen_page"] = current
-        st.session_state[SHOWN_AT_KEY] = time.monotonic()
-    paused = st.session_state.get(PAUSED_KEY, False)
+    if st.session_state.get(Keys.SCREEN_PAGE) != current:
+        st.session_state[Keys.SCREEN_PAGE] = current
+        st.session_state[Keys.SCREEN_SHOWN_AT] = time.monotonic()
+    paused = st.session_state.get(Keys.SCREEN_PAUSED, False)
     upcoming = next_page(playlist, current)
-    label = t("screen.paused") if paused else t("screen.playing", seconds=dwell)
-    st.button(label + "　" + t("screen.next_page", page=t(f"page.{upcoming}")), key="screen_pause",
+    st.html(rotation_html(paused, dwell, page_title(upcoming)))
+    # The space bar pauses; the button itself is moved off the wall (no control on screen).
+    st.button(t("screen.paused") if paused else t("screen.playing", seconds=dwell), key=Keys.SCREEN_PAUSE_BUTTON,
               on_click=_toggle_pause, type="tertiary", shortcut="Space")
 
     @st.fragment(run_every=dwell)
     def advance() -> None:
-        if st.session_state.get(PAUSED_KEY, False) or len(playlist) < 2:
+        if st.session_state.get(Keys.SCREEN_PAUSED, False) or len(playlist) < 2:
             return
-        if time.monotonic() - st.session_state.get(SHOWN_AT_KEY, 0.0) >= dwell - 0.5:
+        if time.monotonic() - st.session_state.get(Keys.SCREEN_SHOWN_AT, 0.0) >= dwell - 0.5:
             spec = next(spec for spec in PAGES if spec.url_path == upcoming)
-            st.switch_page(str(spec.path), query_params=query)
+            open_page(str(spec.path), query)
 
     advance()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import threading
@@ -10,9 +11,10 @@ from pathlib import Path
 import streamlit as st
 from sqlalchemy.engine import make_url
 
-from components.labels import label_of, t
+from labels import label_of, t
 from db.engine import Health, check_database, safe_url
 
+LOG = logging.getLogger("dashboard.database")
 _STAGE = re.compile(r"^(?P<name>.*?)(?: (?P<counter>\d+/\d+))?$")
 
 
@@ -69,12 +71,23 @@ def ensure_sample_database(url: str, households: int = 20_000) -> None:
 
 @st.cache_data(ttl=30, show_spinner=False)
 def database_health(url: str) -> Health:
-    """Check the database at most every 30 s, so a fixed database is noticed on refresh."""
-    return check_database(url)
+    """Check the database at most every 30 s, so a fixed database is noticed on refresh (and logged then)."""
+    health = check_database(url)
+    if not health.ok:
+        LOG.error("database unusable (%s) at %s: %s%s", health.problem, safe_url(url), health.detail[:300],
+                  f" missing tables: {', '.join(health.missing)}" if health.missing else "")
+    return health
 
 
-def render_database_problem(health: Health, url: str) -> None:
-    """A clear Chinese page saying what is wrong and how to fix it: no traceback, no password."""
+def render_database_problem(health: Health, url: str, detailed: bool) -> None:
+    """A clear Chinese page saying what is wrong and how to fix it: no traceback, no password.
+
+    Only when detailed: before sign-in the page says no more than that the dashboard is unavailable.
+    """
+    if not detailed:
+        st.title(t("security.unavailable_title"))
+        st.error(t("security.unavailable"))
+        return
     st.title(t("error.title"))
     shown_url = safe_url(url)
     if health.problem == "missing_tables":

@@ -8,8 +8,10 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from components.labels import label_of, t
+from labels import label_of, t
+from components.state import Keys
 from components.text import md_escape
+from components.url_state import replace_params
 
 CHILD_COLUMNS = ("name", "kind", "village_class", "households", "exited", "open_cases", "open_rate",
                  "new_cases_year", "eliminated", "open_problems", "under_line", "link")
@@ -76,7 +78,7 @@ def render_selectable_table(table: pd.DataFrame, columns: tuple[str, ...], key: 
 
 
 def _go_to(query: dict[str, str]) -> None:
-    st.query_params.from_dict(query)
+    replace_params(query)
 
 
 def render_breadcrumbs(crumbs: list[tuple[str, dict[str, str]]]) -> None:
@@ -87,7 +89,7 @@ def render_breadcrumbs(crumbs: list[tuple[str, dict[str, str]]]) -> None:
             if position == len(crumbs) - 1:
                 st.markdown(f"**{md_escape(label)}**")
             else:
-                st.button(md_escape(label), key=f"crumb_{position}", type="tertiary", on_click=_go_to, args=(query,))
+                st.button(md_escape(label), key=Keys.CRUMB_BUTTON.format(position=position), type="tertiary", on_click=_go_to, args=(query,))
                 st.markdown("›")
 
 

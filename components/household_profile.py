@@ -9,10 +9,10 @@ import pandas as pd
 import streamlit as st
 
 from components.area_panels import build_case_table, build_household_facts
-from components.labels import label_of, t
+from labels import label_of, t
 from components.profile_figures import build_income_figure, build_timeline_figure
 from components.rule_text import explain
-from components.text import md_escape
+from components.text import md_cells, md_escape
 from rules.elimination import GUARANTEE_ITEMS
 from rules.model import Check
 
@@ -67,14 +67,15 @@ def build_visit_table(visits: pd.DataFrame, shown: int = VISITS_SHOWN) -> pd.Dat
     })
 
 
-def _mark(holds: bool) -> str:
-    """A coloured tick or cross in Markdown."""
-    return f":green[**{t('profile.met')}**]" if holds else f":red[**{t('profile.not_met')}**]"
+def _reason_mark(present: bool) -> str:
+    """A reason for monitoring: a red "present" mark, or a grey "absent" one. Never ✓/✗: on this page
+    ✓ means a criterion for ending monitoring is met (good) and ✗ that it is not (bad)."""
+    return f":red[**{t('profile.reason_present')}**]" if present else f":gray[{t('profile.reason_absent')}]"
 
 
 def _coloured_marks(table: pd.DataFrame):
     """The criteria table with its tick column green and cross column red."""
-    met = t("profile.met")
+    met = md_escape(t("profile.met"))  # the table's cells arrive escaped
     return table.style.map(lambda value: f"color: {'#2b8a3e' if value == met else '#c92a2a'}; font-weight: 700",
                            subset=[t("pcol.met")])
 
@@ -82,7 +83,8 @@ def _coloured_marks(table: pd.DataFrame):
 def render_identity(record: pd.Series) -> None:
     """Masked identity and basic facts."""
     st.markdown(f"**{t('profile.identity')}**")
-    st.table(build_household_facts(record), hide_index=True, hide_header=True, border="horizontal")
+    # st.table renders Markdown in its cells: every table here is escaped (md_cells) so names show as typed.
+    st.table(md_cells(build_household_facts(record)), hide_index=True, hide_header=True, border="horizontal")
     st.caption(t("profile.masked_note"))
 
 
@@ -98,7 +100,7 @@ def render_status(open_case: pd.Series | None, reasons: list[Check], warnings: l
         st.markdown(md_escape(t("profile.risk_types", risks=risks)))
     st.markdown(f"**{t('profile.reasons_heading')}**")
     for reason in reasons:
-        st.markdown(f"{_mark(reason.holds)} " + md_escape(f"{t(f'criterion.{reason.code}')}：{explain(reason)}"))
+        st.markdown(f"{_reason_mark(reason.holds)} " + md_escape(f"{t(f'criterion.{reason.code}')}：{explain(reason)}"))
     st.markdown(f"**{t('profile.warnings_heading')}**")
     if not warnings:
         st.caption(t("profile.no_warnings"))
@@ -117,18 +119,23 @@ def render_eligibility(criteria: list[Check] | None) -> None:
         st.error(t("profile.not_eligible", count=len(unmet)))
     else:
         st.success(t("profile.eligible"))
-    st.table(_coloured_marks(build_criteria_table(criteria)), hide_index=True, border="horizontal")
+    st.table(_coloured_marks(md_cells(build_criteria_table(criteria))), hide_index=True, border="horizontal")
     st.caption(t("profile.natural_note"))
 
 
 def render_history(cases: pd.DataFrame, measures: pd.DataFrame, visits: pd.DataFrame, checks: pd.DataFrame,
-                   asof: date) -> None:
-    """The monitoring history on a timeline, then the cases as a table."""
+                   asof: date, signals: pd.DataFrame | None = None) -> None:
+    """The monitoring history on a timeline, then the cases and the department signals as tables."""
     st.markdown(f"#### {t('profile.timeline_heading')}")
-    st.plotly_chart(build_timeline_figure(cases, measures, visits, checks, asof), config=PLOTLY_CONFIG,
+    st.plotly_chart(build_timeline_figure(cases, measures, visits, checks, asof, signals), config=PLOTLY_CONFIG,
                     width="stretch")
     if not cases.empty:
-        st.table(build_case_table(cases), hide_index=True, border="horizontal")
+        st.table(md_cells(build_case_table(cases)), hide_index=True, border="horizontal")
+    if signals is not None and not signals.empty:
+        from components.signal_panels import blank_missing, build_household_signals
+
+        st.markdown(f"**{t('signals.profile_header')}**")
+        st.table(blank_missing(build_household_signals(signals)), hide_index=True, border="horizontal")
 
 
 def render_income_and_guarantees(incomes: pd.DataFrame, size: int, checks: pd.DataFrame, asof: date) -> None:
@@ -140,7 +147,7 @@ def render_income_and_guarantees(incomes: pd.DataFrame, size: int, checks: pd.Da
     else:
         left.plotly_chart(build_income_figure(incomes, size), config=PLOTLY_CONFIG, width="stretch")
     right.markdown(f"#### {t('profile.guarantee_heading')}")
-    right.table(build_guarantee_status(checks, asof), hide_index=True, border="horizontal")
+    right.table(md_cells(build_guarantee_status(checks, asof)), hide_index=True, border="horizontal")
 
 
 def render_measures_and_visits(measures: pd.DataFrame, visits: pd.DataFrame) -> None:

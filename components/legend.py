@@ -27,15 +27,34 @@ class LegendEntry:
     count: int
 
 
+DECIMALS = 1  # non-integer values show one decimal; class edges are rounded outward to it
+
+
+def _floor(value: float, integer: bool) -> float:
+    step = 1 if integer else 10 ** -DECIMALS
+    return float(np.floor(round(value / step, 9)) * step)
+
+
+def _ceil(value: float, integer: bool) -> float:
+    step = 1 if integer else 10 ** -DECIMALS
+    return float(np.ceil(round(value / step, 9)) * step)
+
+
 def quantile_edges(values: pd.Series, classes: int = MAX_CLASSES, integer: bool = False) -> list[float]:
-    """Class edges at quantiles of the known values, duplicates merged (fewer classes when values tie)."""
+    """Class edges at quantiles of the known values (pandas.qcut), rounded outward to what the
+    legend shows (the lowest edge down, the others up), duplicates merged: fewer classes when values tie.
+
+    Rounding outward keeps every value inside the class its label names: the top value 2.74 falls in
+    "… – 2.8", never outside a "… – 2.7".
+    """
     known = pd.to_numeric(values, errors="coerce").dropna()
     if known.empty:
         return []
-    edges = np.quantile(known.to_numpy(dtype=float), np.linspace(0, 1, classes + 1))
-    # Counts: whole-number edges, so a class (a, b] reads exactly as "a+1 – b".
-    edges = np.unique(np.floor(edges) if integer else edges)
-    return [float(edge) for edge in edges]
+    if known.nunique() == 1:
+        return [_floor(float(known.iloc[0]), integer), _ceil(float(known.iloc[0]), integer)]
+    _, bins = pd.qcut(known, min(classes, known.nunique()), retbins=True, duplicates="drop")
+    rounded = [_floor(bins[0], integer)] + [_ceil(edge, integer) for edge in bins[1:]]
+    return sorted(set(rounded))
 
 
 def class_of(values: pd.Series, edges: list[float]) -> pd.Series:
@@ -57,34 +76,61 @@ def palette(classes: int) -> list[str]:
 
 
 def _format(value: float, integer: bool) -> str:
-    return f"{value:,.0f}" if integer else f"{value:,.1f}"
+    return f"{value:,.0f}" if integer else f"{value:,.{DECIMALS}f}"
 
 
-def class_labels(edges: list[float], integer: bool) -> list[str]:
-    """Readable ranges for the classes; integer data starts each later class one above the last edge."""
+def class_labels(edges: list[float], integer: bool, above_zero: bool = False) -> list[str]:
+    """Readable ranges for the classes; integer data starts each later class one above the last edge.
+
+    above_zero: a zero class precedes these, so a first class starting at 0 reads ">0 – b".
+    """
     if len(edges) < 2:
         return [_format(edges[0], integer)] if edges else []
     labels = []
     for position, (low, high) in enumerate(zip(edges[:-1], edges[1:])):
         start = low + 1 if integer and position > 0 else low
-        labels.append(_format(high, integer) if start >= high else f"{_format(start, integer)} – {_format(high, integer)}")
+        if position == 0 and above_zero and start <= 0:
+            labels.append(f">0 – {_format(high, integer)}")
+        elif start >= high:
+            labels.append(_format(high, integer))
+        else:
+            labels.append(f"{_format(start, integer)} – {_format(high, integer)}")
     return labels
 
 
+def _without_empty_classes(values: pd.Series, edges: list[float]) -> list[float]:
+    """Merge each class no value falls in into its upper neighbour (the top one into the one below),
+    so ranges stay contiguous and no legend row reads 0 areas."""
+    edges = list(edges)
+    while len(edges) > 2:
+        counts = class_of(values, edges).value_counts()
+        empty = [i for i in range(len(edges) - 1) if counts.get(i, 0) == 0]
+        if not empty:
+            break
+        i = empty[0]
+        del edges[i + 1 if i + 1 < len(edges) - 1 else i]
+    return edges
+
+
 def numeric_classes(values: pd.Series, integer: bool, no_data_label: str) -> tuple[pd.Series, list[LegendEntry]]:
-    """Fill colour per area (index kept) and the legend rows, the no-data class last."""
+    """Fill colour per area (index kept) and the legend rows: a zero class (when there are zeros and
+    other values), quantile classes with outward-rounded edges, no empty class, the no-data class last."""
     numbers = pd.to_numeric(values, errors="coerce")
-    if (numbers == 0).any() and (numbers > 0).any():
-        # Zero gets a class of its own ("none here" is what a leader looks for); the rest by quantile.
-        rest = quantile_edges(numbers[numbers > 0], MAX_CLASSES - 1, integer)
-        edges = [0.0, 0.0] + (rest[1:] if len(rest) > 1 else rest)
-    else:
-        edges = quantile_edges(values, integer=integer)
-    classes = class_of(values, edges)
-    colours = palette(max(len(edges) - 1, 1))
+    zero_class = bool((numbers == 0).any() and (numbers > 0).any())
+    # Zero gets a class of its own ("none here" is what a leader looks for); the rest by quantile.
+    positive = numbers[numbers > 0] if zero_class else numbers.dropna()
+    edges = _without_empty_classes(positive, quantile_edges(positive, MAX_CLASSES - 1 if zero_class else MAX_CLASSES,
+                                                            integer))
+    labels = class_labels(edges, integer, above_zero=zero_class)
+    classes = class_of(positive, edges).reindex(numbers.index)
+    if zero_class:
+        classes = (classes + 1).where(numbers != 0, 0)
+        labels = ["0"] + labels
+    classes = classes.where(numbers.notna())
+    colours = palette(max(len(labels), 1))
     fill = classes.map(lambda c: NO_DATA_COLOUR if pd.isna(c) else colours[int(c)])
     entries = [LegendEntry(colour, label, int((classes == position).sum()))
-               for position, (colour, label) in enumerate(zip(colours, class_labels(edges, integer)))]
+               for position, (colour, label) in enumerate(zip(colours, labels))]
     entries.append(LegendEntry(NO_DATA_COLOUR, no_data_label, int(classes.isna().sum())))
     return fill, entries
 

@@ -28,14 +28,33 @@ LABEL_STYLE = ("transform:translate(-50%,-50%);white-space:nowrap;font-size:{siz
 STATUS_COLOURS = {"unstable": "#d7301f", "marginal": "#fc8d59", "sudden": "#7a0177",
                   "exited": "#2b8cbe", "general": "#969696"}
 ASSET_COLOURS = {"public_welfare": "#238b45", "operating": "#6a51a3", "household": "#d94801"}
+# How bad a household's status is, for colouring a cluster by its worst member (higher is worse).
+STATUS_SEVERITY = {"sudden": 4, "unstable": 3, "marginal": 2, "exited": 1, "general": 0}
 
-# FastMarkerCluster draws each row [lat, lon, colour, tooltip] in the browser: one small JSON array
-# instead of a folium object per household. The tooltip text is escaped on the server.
+# FastMarkerCluster draws each row [lat, lon, colour, tooltip, severity] in the browser: one small
+# JSON array instead of a folium object per household. The tooltip text is escaped on the server.
 STATUS_MARKER_CALLBACK = """function (row) {
     var marker = L.circleMarker(new L.LatLng(row[0], row[1]),
-                                {radius: 6, weight: 1, color: "#333", fillColor: row[2], fillOpacity: 0.9});
+                                {radius: 6, weight: 1, color: "#333", fillColor: row[2], fillOpacity: 0.9,
+                                 severity: row[4]});
     marker.bindTooltip(row[3]);
     return marker;
+}"""
+# A cluster takes the colour of its worst member, so households at risk show before zooming in
+# (markercluster's own bubbles are green/yellow/orange by size only). Inline, nothing fetched.
+WORST_MEMBER_CLUSTER_ICON = """function (cluster) {
+    var worst = -1, colour = "#969696", at_risk = 0;
+    cluster.getAllChildMarkers().forEach(function (m) {
+        if (m.options.severity > worst) { worst = m.options.severity; colour = m.options.fillColor; }
+        if (m.options.severity >= 2) { at_risk += 1; }
+    });
+    var n = cluster.getChildCount(), size = n < 10 ? 30 : (n < 100 ? 36 : 44);
+    return L.divIcon({
+        html: '<div data-worst="' + worst + '" data-at-risk="' + at_risk + '" style="width:' + size + 'px;height:'
+            + size + 'px;line-height:' + size + 'px;border-radius:50%;background:' + colour + ';color:#fff;'
+            + 'font-weight:700;font-size:13px;text-align:center;border:2px solid #fff;box-shadow:0 0 0 1px #333;'
+            + 'text-shadow:0 0 2px #000">' + n + '</div>',
+        className: "household-cluster", iconSize: L.point(size, size)});
 }"""
 
 
@@ -150,8 +169,9 @@ def add_household_points(m: folium.Map, points: pd.DataFrame, status_labels: dic
         status = record.open_case_type if isinstance(record.open_case_type, str) else record.poverty_status
         text = f"{record.head_name} · {status_labels.get(status, status)}"
         rows.append([round(float(record.lat), 6), round(float(record.lon), 6),
-                     STATUS_COLOURS.get(status, "#969696"), html.escape(text)])
-    fast_marker_cluster(rows, name=name, callback=STATUS_MARKER_CALLBACK).add_to(m)
+                     STATUS_COLOURS.get(status, "#969696"), html.escape(text), STATUS_SEVERITY.get(status, 0)])
+    fast_marker_cluster(rows, name=name, callback=STATUS_MARKER_CALLBACK,
+                        icon_create_function=WORST_MEMBER_CLUSTER_ICON).add_to(m)
 
 
 def add_assets(m: folium.Map, assets: pd.DataFrame, kind_labels: dict[str, str], value_text, name: str) -> None:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from components.labels import label_of, t
+from labels import label_of, t
 from components.legend import LegendEntry, category_classes, numeric_classes
 from components.map_layers import ASSET_COLOURS, STATUS_COLOURS
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-PAGES_DIR = Path(__file__).resolve().parent.parent / "pages"
+PAGES_DIR = Path(__file__).resolve().parent.parent / "views"
 
 
 @dataclass(frozen=True)
 class PageSpec:
-    """A page: its file under pages/, its permalink url path and its catalogue label key."""
+    """A page: its file under views/, its permalink url path and its catalogue label key."""
 
     file: str
     url_path: str
@@ -34,6 +34,8 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("tasks.py", "tasks", "page.tasks"),
     PageSpec("trends.py", "trends", "page.trends"),
     PageSpec("brief.py", "brief", "brief.page"),
+    PageSpec("quality.py", "quality", "quality.title"),  # leaders and the data office (RESTRICTED_PAGES)
+    PageSpec("signals.py", "signals", "signals.title"),  # leaders, township and village users, data office
     PageSpec("audit.py", "audit", "audit_log.title"),  # county leaders only (components.roles.RESTRICTED_PAGES)
 )
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from components.labels import label_of, t
+from labels import label_of, t
 
 CASE_COLOURS = {"unstable": "#d9480f", "marginal": "#f08c00", "sudden": "#c2255c"}
 MUTED, LINE_RED, BAR_BLUE = "#868e96", "#e03131", "#1c7ed6"
@@ -39,11 +39,28 @@ def build_income_figure(incomes: pd.DataFrame, size: int) -> go.Figure:
     return _layout(figure, 300)
 
 
+TIMELINE_MARGIN = timedelta(days=30)
+
+
+def timeline_range(cases: pd.DataFrame, asof: date) -> tuple[date, date]:
+    """The timeline's window: the household's cases from first identification to the last end (the
+    as-of date while one is open), a month's margin each side; no case: the transition period to date."""
+    if cases.empty:
+        return date(2021, 1, 1), asof
+    ends = [d if isinstance(d, date) else asof for d in cases["eliminated_on"]]
+    start = min(cases["identified_on"]) - TIMELINE_MARGIN
+    return start, min(max(ends) + TIMELINE_MARGIN, asof + TIMELINE_MARGIN)
+
+
 def build_timeline_figure(cases: pd.DataFrame, measures: pd.DataFrame, visits: pd.DataFrame,
-                          checks: pd.DataFrame, asof: date) -> go.Figure:
-    """One lane per kind of event: monitoring periods as bars, measures, visits and problems as marks."""
+                          checks: pd.DataFrame, asof: date, signals: pd.DataFrame | None = None) -> go.Figure:
+    """One lane per kind of event: monitoring periods as bars, measures, visits, problems and department
+    signals (when the household has any) as marks."""
     lanes = [t("profile.timeline_case"), t("profile.timeline_measure"), t("profile.timeline_problem"),
              t("profile.timeline_visit")]
+    signals = signals if signals is not None else pd.DataFrame()
+    if not signals.empty:
+        lanes.append(t("profile.timeline_signal"))
     figure = go.Figure()
     for row in cases.itertuples():
         end = row.eliminated_on if isinstance(row.eliminated_on, date) else asof
@@ -57,6 +74,8 @@ def build_timeline_figure(cases: pd.DataFrame, measures: pd.DataFrame, visits: p
              (checks[~checks["ok"].astype(bool)] if not checks.empty else checks, "checked_on", lanes[2], LINE_RED,
               "item", "guarantee_item"),
              (visits, "visited_on", lanes[3], MUTED, None, None))
+    if not signals.empty:
+        marks += ((signals, "received_on", lanes[4], "#e8590c", "kind", "signal_kind"),)
     for frame, column, lane, colour, code_column, section in marks:
         if frame.empty:
             continue
@@ -65,7 +84,9 @@ def build_timeline_figure(cases: pd.DataFrame, measures: pd.DataFrame, visits: p
                            marker=dict(color=colour, size=9, symbol="line-ns-open" if lane == lanes[3] else "circle"),
                            text=text, hovertemplate="%{x}" + ("<br>%{text}" if text else "") + "<extra></extra>")
     figure.add_vline(x=asof.isoformat(), line=dict(color="#495057", dash="dot", width=1))
-    figure.update_xaxes(type="date", range=["2021-01-01", asof.isoformat()], gridcolor="#e9ecef")
-    figure.update_yaxes(categoryorder="array", categoryarray=lanes[::-1], type="category", range=[-0.6, 3.6])
+    start, end = timeline_range(cases, asof)
+    figure.update_xaxes(type="date", range=[start.isoformat(), end.isoformat()], gridcolor="#e9ecef")
+    figure.update_yaxes(categoryorder="array", categoryarray=lanes[::-1], type="category",
+                        range=[-0.6, len(lanes) - 0.4])
     figure.update_layout(barmode="overlay")
     return _layout(figure, 230)

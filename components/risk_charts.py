@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import html
-from datetime import date
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from components.labels import label_of, t
+from labels import label_of, t
 
 # Plotly's own bundle draws the chart; no mode-bar link to plotly's site, no MathJax.
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["toImage"], "typesetMath": False}
@@ -55,11 +54,6 @@ def build_risk_heatmap(matrix: pd.DataFrame, names: pd.Series, measure: str) -> 
     figure.update_layout(height=max(260, 28 * len(rows) + 120), margin={"l": 10, "r": 10, "t": 10, "b": 10},
                          yaxis={"autorange": "reversed"}, xaxis={"side": "top"})
     return figure
-
-
-def month_range(start: date, end: date) -> list[str]:
-    """Every calendar month from start to end as YYYY-MM (months without cases included)."""
-    return [period.strftime("%Y-%m") for period in pd.period_range(start, end, freq="M")]
 
 
 def build_month_heatmap(monthly: pd.DataFrame, area_codes: list[str], names: pd.Series, months: list[str]) -> go.Figure:

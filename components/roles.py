@@ -22,21 +22,46 @@ class Role:
     household_detail: bool
     audit_reader: bool = False
     personal_detail_configurable: bool = False  # the users file may lift the masking
+    reports_progress: bool = False  # may report its own unit's progress (needs a unit in the users file)
+    reviews_reports: bool = False  # the county office: approves or returns units' reports
+    may_import: bool = False  # may upload exports on the data-quality page
+    may_verify: bool = False  # may record the verification of a department signal in its own areas
 
 
 ROLES: dict[str, Role] = {
     role.code: role for role in (
-        Role("county_leader", BROAD_LEVELS, True, personal_detail=False, household_detail=True, audit_reader=True),
+        Role("county_leader", BROAD_LEVELS, True, personal_detail=False, household_detail=True, audit_reader=True,
+             reviews_reports=True, may_import=True),
+        # Leaders above the county: their own city or province only (no area configured: nothing).
+        Role("province_leader", ("province",), False, personal_detail=False, household_detail=True,
+             audit_reader=True),
+        Role("city_leader", ("city",), False, personal_detail=False, household_detail=True, audit_reader=True),
         Role("township_leader", ("township",), False, personal_detail=False, household_detail=True,
-             personal_detail_configurable=True),
-        Role("department_head", BROAD_LEVELS, True, personal_detail=False, household_detail=False),
-        Role("case_officer", ("village",), False, personal_detail=True, household_detail=True),
-        Role("briefing", BROAD_LEVELS, True, personal_detail=False, household_detail=False),
+             personal_detail_configurable=True, may_verify=True),
+        Role("department_head", BROAD_LEVELS, True, personal_detail=False, household_detail=False,
+             reports_progress=True),
+        # One unit's progress reporter (填报员): sees the county's matrix, writes only its unit's reports.
+        Role("unit_reporter", BROAD_LEVELS, True, personal_detail=False, household_detail=False,
+             reports_progress=True),
+        Role("case_officer", ("village",), False, personal_detail=True, household_detail=True, may_verify=True),
+        # 综合办 is the county office that gathers the units' reports: it reviews them too.
+        Role("briefing", BROAD_LEVELS, True, personal_detail=False, household_detail=False,
+             reviews_reports=True),
+        # The data office: loads exports and fixes what the quality checks find (household rows, masked).
+        Role("data_admin", BROAD_LEVELS, True, personal_detail=False, household_detail=True, may_import=True),
+        # The meeting room's big screen: a read-only account of counts only, whose session never idles out
+        # (rules/settings.py SESSION_SETTINGS.no_idle_roles); it opens the wall (?screen=1).
+        Role("big_screen", BROAD_LEVELS, True, personal_detail=False, household_detail=False),
     )
 }
 SAMPLE_ROLE = "county_leader"  # who the sample mode signs in as
 # Pages only some roles may open (the page itself checks again through the scope).
-RESTRICTED_PAGES: dict[str, frozenset[str]] = {"audit": frozenset({"county_leader"})}
+RESTRICTED_PAGES: dict[str, frozenset[str]] = {
+    "audit": frozenset({"province_leader", "city_leader", "county_leader"}),
+    "quality": frozenset({"province_leader", "city_leader", "county_leader", "township_leader", "data_admin"}),
+    "signals": frozenset({"province_leader", "city_leader", "county_leader", "township_leader", "case_officer",
+                          "data_admin"}),
+}
 
 
 def may_open(role_code: str, url_path: str) -> bool:
@@ -64,4 +89,5 @@ def build_scope(role: Role, configured: tuple[str, ...], found: pd.DataFrame, to
         detail = bool(personal_detail)
     return Scope(roots=roots, personal_detail=detail and role.household_detail,
                  household_detail=role.household_detail, unit_code=unit_code,
-                 audit_reader=role.audit_reader)
+                 audit_reader=role.audit_reader, reports_unit=unit_code if role.reports_progress else None,
+                 reviews_reports=role.reviews_reports)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from components.labels import label_of, t
+from labels import label_of, t
 from rules.model import Check
 
 # Which catalogue section names the codes an evidence value holds.

@@ -9,25 +9,24 @@ from typing import Callable
 import pandas as pd
 import streamlit as st
 
-from components.labels import label_of, t
+from labels import label_of, t
 from components.state import Keys
 from components.text import md_escape
 from components.url_params import FIRST_DAY, asof_param
+from components.url_state import set_params
 from queries.areas import children
 
 
 def _go_to_area(widget_key: str, parent_code: str) -> None:
     # Picking "(全部)" at a level means the parent area itself.
     chosen = st.session_state[widget_key]
-    st.query_params["area"] = chosen or parent_code
-    st.query_params.pop("household", None)
+    set_params({"area": chosen or parent_code}, drop=("household",))
 
 
 def _switch_sample_role() -> None:
     # Another role has another scope: an area or household of the previous one would only be refused.
     st.session_state.pop(Keys.REMEMBERED_AREA, None)
-    for name in ("area", "household", "unit"):
-        st.query_params.pop(name, None)
+    set_params({}, drop=("area", "household", "unit"))
 
 
 def render_sample_switcher(roles: list[str], current: str) -> None:
@@ -41,12 +40,11 @@ def render_sample_switcher(roles: list[str], current: str) -> None:
 def render_signed_in(display_name: str, role: str, on_sign_out: Callable[[], None]) -> None:
     """Who is signed in, their role, and the sign-out button."""
     st.caption(t("auth.signed_in_as", name=md_escape(display_name), role=t(f"user_role.{role}")))
-    st.button(t("auth.sign_out"), on_click=on_sign_out, key="auth_sign_out")
+    st.button(t("auth.sign_out"), on_click=on_sign_out, key=Keys.SIGN_OUT_BUTTON)
 
 
 def _go_to_root() -> None:
-    st.query_params["area"] = st.session_state[Keys.ROOT_PICKER]
-    st.query_params.pop("household", None)
+    set_params({"area": st.session_state[Keys.ROOT_PICKER]}, drop=("household",))
 
 
 def render_area_picker(tree: pd.DataFrame, chain: list[str], roots: list[str] | None = None) -> None:
@@ -83,10 +81,7 @@ def _set_asof() -> None:
     value = asof_param(st.session_state[Keys.ASOF_PICKER], date.today())
     # Update the remembered date too: otherwise an omitted asof (today) would be "restored" to the old one.
     st.session_state[Keys.REMEMBERED_ASOF] = value
-    if value is None:
-        st.query_params.pop("asof", None)
-    else:
-        st.query_params["asof"] = value
+    set_params({"asof": value})
 
 
 def render_asof_picker(asof: date, today: date) -> None:

@@ -7,12 +7,14 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from components.labels import label_of, t
+from labels import label_of, t
 from components.task_grid import LinkQuery, page_link
 from components.text import md_escape
+from rules.tasks import DUE_SOON_DAYS, is_due_soon
 
 # Streamlit's coloured-text names for a status in an expander label.
-STATUS_COLOUR = {"overdue": "red", "at_risk": "orange", "on_track": "green", "done": "blue", "not_started": "gray"}
+# 已完成 is dark green on the matrix, so it is green here too (never blue in one view, green in another).
+STATUS_COLOUR = {"overdue": "red", "at_risk": "orange", "on_track": "green", "done": "green", "not_started": "gray"}
 MILESTONE_COLUMNS = ("unit", "milestone", "due_on", "done_on", "overdue_days", "late")
 
 
@@ -63,6 +65,56 @@ def build_milestone_table(milestones: pd.DataFrame, units: pd.DataFrame) -> pd.D
                         | {"late": t("task_col.late")})
 
 
+def build_todo(milestones: pd.DataFrame, tasks: pd.DataFrame, asof) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The unit's 待办: (due within DUE_SOON_DAYS days, nearest first; overdue, longest overdue first)."""
+    titles = tasks.set_index("code")
+    rows = milestones.assign(task=[f"{titles.at[c, 'seq']}. {titles.at[c, 'title']}" if c in titles.index else c
+                                   for c in milestones["task_code"]],
+                             due_in=[(due - asof).days for due in milestones["due_on"]])
+    soon = rows[[is_due_soon(due, done, asof) for due, done in zip(rows["due_on"], rows["done_on"])]]
+    late = rows[rows["overdue_days"] > 0]
+    return (soon.sort_values(["due_in", "task_code", "id"], ignore_index=True),
+            late.sort_values(["overdue_days", "task_code", "id"], ascending=[False, True, True], ignore_index=True))
+
+
+def due_text(due_in: int) -> str:
+    """今天到期 / 明天到期 / N 天后到期."""
+    if due_in == 0:
+        return t("tasks.due_today")
+    return t("tasks.due_tomorrow") if due_in == 1 else t("tasks.due_in", days=due_in)
+
+
+def _todo_table(rows: pd.DataFrame, when: list[str]) -> pd.DataFrame:
+    # st.table renders Markdown: database text escaped, the highlight is ours.
+    return pd.DataFrame({t("task_col.when"): when,
+                         t("task_col.milestone"): [md_escape(v) for v in rows["title"]],
+                         t("task_col.task"): [md_escape(v) for v in rows["task"]],
+                         t("task_col.due_on"): [_date(d) for d in rows["due_on"]]})
+
+
+def render_todo(soon: pd.DataFrame, late: pd.DataFrame) -> None:
+    """待办 first: milestones due within two weeks and overdue ones, each highlighted, side by side."""
+    st.markdown(f"#### {t('tasks.todo_heading', days=DUE_SOON_DAYS)}")
+    if soon.empty and late.empty:
+        st.success(t("tasks.todo_none", days=DUE_SOON_DAYS))
+        return
+    left, right = st.columns(2)
+    with left:
+        st.markdown(t("tasks.todo_soon", count=len(soon), days=DUE_SOON_DAYS))
+        if soon.empty:
+            st.caption(t("tasks.todo_soon_none"))
+        else:
+            when = [f":orange-background[:orange[**{due_text(int(n))}**]]" for n in soon["due_in"]]
+            st.table(_todo_table(soon, when), hide_index=True, border="horizontal")
+    with right:
+        st.markdown(t("tasks.todo_late", count=len(late)))
+        if late.empty:
+            st.caption(t("tasks.todo_late_none"))
+        else:
+            when = [f":red-background[:red[**{t('tasks.overdue_by', days=f'{int(n):,}')}**]]" for n in late["overdue_days"]]
+            st.table(_todo_table(late, when), hide_index=True, border="horizontal")
+
+
 def build_progress_figure(history: pd.DataFrame, units: pd.DataFrame) -> go.Figure:
     """Percent complete over time, one line per unit (names escaped: plotly renders tags in text)."""
     figure = go.Figure()
@@ -86,16 +138,18 @@ def _status_label(status: str, percent: object) -> str:
 
 
 def render_unit_view(unit: pd.Series, table: pd.DataFrame, milestones: pd.DataFrame, units: pd.DataFrame,
-                     link_query: LinkQuery) -> None:
-    """A unit's led and supporting tasks, each with status, latest report, other units and milestones."""
+                     link_query: LinkQuery, todo: tuple[pd.DataFrame, pd.DataFrame]) -> None:
+    """A unit's 待办 first, then its led and supporting tasks with status, reports and milestones."""
     alias = t("tasks.unit_alias", alias=unit["alias"]) if isinstance(unit["alias"], str) and unit["alias"] else ""
     st.subheader(t("tasks.unit_heading", unit=md_escape(unit["name"] + alias)))
     if table.empty:
         st.info(t("tasks.unit_no_tasks"))
         return
+    render_todo(*todo)
     st.markdown(t("tasks.unit_summary", lead=int((table["role"] == "lead").sum()),
                   responsible=int((table["role"] == "responsible").sum()), overdue=int(table["overdue"].sum()),
                   behind=int(table["status"].isin(("overdue", "at_risk")).sum())))
+    soon_tasks = set(todo[0]["task_code"])
     for role, heading, empty in (("lead", "tasks.unit_led", "tasks.unit_none_led"),
                                  ("responsible", "tasks.unit_supporting", "tasks.unit_none_supporting")):
         st.markdown(f"#### {t(heading)}")
@@ -103,13 +157,14 @@ def render_unit_view(unit: pd.Series, table: pd.DataFrame, milestones: pd.DataFr
         if rows.empty:
             st.caption(t(empty))
         for row in rows.itertuples(index=False):
-            _render_unit_task(row, milestones[milestones["task_code"] == row.task_code], units, link_query)
+            _render_unit_task(row, milestones[milestones["task_code"] == row.task_code], units, link_query,
+                              row.task_code in soon_tasks)
 
 
 def _render_unit_task(row, milestones: pd.DataFrame, units: pd.DataFrame,
-                      link_query: LinkQuery) -> None:
+                      link_query: LinkQuery, due_soon: bool) -> None:
     label = f"{row.seq}. {md_escape(row.title)} · {_status_label(row.status, row.percent)}"
-    with st.expander(label, expanded=row.status in ("overdue", "at_risk")):
+    with st.expander(label, expanded=due_soon or row.status in ("overdue", "at_risk")):
         st.markdown(t("tasks.task_status_line", status=label_of("task_status", row.status),
                       percent=_percent(row.percent), reported=_date(row.reported_on)))
         if isinstance(row.note, str) and row.note:
@@ -119,8 +174,11 @@ def _render_unit_task(row, milestones: pd.DataFrame, units: pd.DataFrame,
             st.caption(t("tasks.no_milestones"))
         else:
             table = build_milestone_table(milestones, units).drop(columns=t("task_col.unit"))
-            # st.table renders Markdown in cells: database text must show as typed.
-            st.table(table.map(md_escape), hide_index=True, border="horizontal")
+            # st.table renders Markdown in cells: database text must show as typed; overdue days stand out.
+            table = table.map(md_escape)
+            days = t("task_col.overdue_days")
+            table[days] = [f":red-background[:red[**{n}**]]" if n else "" for n in table[days]]
+            st.table(table, hide_index=True, border="horizontal")
         st.markdown(f"[{t('tasks.task_progress_heading')} ›]({page_link(link_query('task', row.task_code))})")
 
 

@@ -9,7 +9,12 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from components.labels import has_label, label_of, t
+from labels import has_label, label_of, t
+from components.page_params import tasks_page
+from components.state import Keys
+from components.text import shorten
+from components.url_params import parse_declared
+from components.url_state import current_params, report_rejected, set_params
 
 # Status colours: red/amber/green as on every oversight board, grey for not started, dark green
 # for done so "finished" reads apart from "on track". Text colour keeps the 牵/责 mark legible.
@@ -24,15 +29,19 @@ STATUS_ORDER = ("overdue", "at_risk", "not_started", "on_track", "done")  # wors
 UNIT_ORDERS = ("default", "lead", "late")
 TASK_ORDERS = ("seq", "status")
 TASK_COLUMN_PX = 290  # the task title column; unit columns share the rest of the width equally
-PICK_UNIT_KEY, PICK_TASK_KEY = "tasks_pick_unit", "tasks_pick_task"  # session keys of this page's widgets
-SORT_KEY = "tasks_sort"
 LinkQuery = Callable[[str, str], dict[str, str]]  # (param "unit" or "task", code) -> query of its view
 
 
+FULL_NAME_CHARS = 3  # a unit column fits three characters at 1920 px with 26 units
+
+
 def unit_abbreviation(code: str, name: str) -> str:
-    """The short name a matrix header shows: the catalogue's, else the first two characters."""
+    """The name a matrix header shows: the full name when short, else the reviewed abbreviation
+    (labels unit_abbr), else the first three characters."""
+    if len(name) <= FULL_NAME_CHARS:
+        return name
     key = f"unit_abbr.{code}"
-    return t(key) if has_label(key) else name[:2]
+    return t(key) if has_label(key) else name[:FULL_NAME_CHARS]
 
 
 def page_link(query: dict[str, str]) -> str:
@@ -85,8 +94,19 @@ def _cell_html(task_title: str, unit_name: str, roles: list[str], cell: pd.Serie
               status=label_of("task_status", status), percent=percent,
               overdue=0 if cell is None else int(cell["overdue"]))
     weight = "700" if "lead" in roles else "400"
+    # A report waiting for the office's review does not count yet; the cell says one is on its way.
+    waiting = cell is not None and pd.notna(cell.get("waiting")) and cell.get("waiting", 0) > 0
+    if waiting:
+        title += t("reports.cell_waiting_title")
+    flag = f'<sup class="tm-waiting">{escape(t("reports.cell_waiting_mark"))}</sup>' if waiting else ""
+    # 未报: no report in the latest reporting cycle whose deadline passed (queries.reports.unreported).
+    late = cell is not None and pd.notna(cell.get("days_late")) and cell.get("days_late") is not None
+    if late:
+        title += t("reports.cell_unreported_title", deadline=cell.get("deadline"), days=int(cell.get("days_late")))
+        flag += f'<sub class="tm-unreported">{escape(t("reports.cell_unreported_mark"))}</sub>'
     return (f'<td class="s-{status}" style="background:{background};color:{colour};font-weight:{weight}" '
-            f'title="{escape(title)}" data-status="{status}">{escape(mark)}</td>')
+            f'title="{escape(title)}" data-waiting="{int(waiting)}" data-unreported="{int(late)}" '
+            f'data-status="{status}">{escape(mark)}{flag}</td>')
 
 
 def build_matrix_html(tasks: pd.DataFrame, units: pd.DataFrame, links: pd.DataFrame, cells: pd.DataFrame,
@@ -136,6 +156,8 @@ _MATRIX_CSS = """
 .task-matrix a {color:inherit; text-decoration:none}
 .task-matrix a:hover {text-decoration:underline}
 .task-matrix tbody tr:hover td.tm-task {background:#e8eaf0}
+.task-matrix .tm-waiting {font-size:10px; color:#1f4e9e; font-weight:700; margin-left:1px}
+.task-matrix .tm-unreported {font-size:9px; color:#8a1c1c; font-weight:700; margin-left:1px; white-space:nowrap}
 .task-legend span {display:inline-block; padding:1px 8px; margin-right:6px; border-radius:3px; font-size:13px}
 """
 
@@ -149,7 +171,7 @@ def build_legend_html() -> str:
             f'{escape(t("tasks.responsible_mark"))} {escape(t("tasks.role_responsible"))}</div>')
 
 
-def render_matrix_controls(key_prefix: str = SORT_KEY) -> tuple[str, str]:
+def render_matrix_controls(key_prefix: str = Keys.TASKS_SORT) -> tuple[str, str]:
     """Sort choices for units and tasks; returns (unit order, task order)."""
     left, right, _ = st.columns([2, 2, 3])
     unit_order = left.segmented_control(t("tasks.sort_units"), UNIT_ORDERS, default="default",
@@ -176,29 +198,35 @@ def pick_known(raw: object, known: list[str]) -> tuple[str | None, str | None]:
     value = str(raw).strip()
     if value in known and set(value) <= _CODE_CHARS:
         return value, None
-    return None, value if len(value) <= 40 else value[:40] + "…"
+    return None, shorten(value)
+
+
+def read_selection(unit: str | None, unit_codes: list[str], task_codes: list[str]) -> tuple[str | None, str | None]:
+    """The unit (the view's) and the task (the URL's `task`) to open, if they exist; what does not is reported."""
+    values, problems = parse_declared(tasks_page(), current_params())
+    unit_code, bad_unit = pick_known(unit, unit_codes)
+    task_code, bad_task = pick_known(values["task"], task_codes)
+    problems += tuple((key, value) for key, value in (("tasks.unknown_unit", bad_unit), ("tasks.unknown_task", bad_task))
+                      if value is not None)
+    report_rejected(problems)
+    return unit_code, task_code
 
 
 def _choose(param: str, other: str, key: str) -> None:
     # A unit's view and a task's view are exclusive: picking one clears the other.
-    chosen = st.session_state[key]
-    st.query_params.pop(other, None)
-    if chosen:
-        st.query_params[param] = chosen
-    else:
-        st.query_params.pop(param, None)
+    set_params({param: st.session_state[key] or None}, drop=(other,))
 
 
 def render_pickers(units: pd.DataFrame, tasks: pd.DataFrame, unit_code: str | None, task_code: str | None) -> None:
     """Unit and task select boxes; choosing one opens its view (and puts it in the URL)."""
     left, right, _ = st.columns([2, 3, 2])
     unit_names = dict(zip(units["code"], units["name"]))
-    st.session_state[PICK_UNIT_KEY] = unit_code or ""
-    left.selectbox(t("tasks.pick_unit"), [""] + list(unit_names), key=PICK_UNIT_KEY,
+    st.session_state[Keys.TASKS_PICK_UNIT] = unit_code or ""
+    left.selectbox(t("tasks.pick_unit"), [""] + list(unit_names), key=Keys.TASKS_PICK_UNIT,
                    format_func=lambda code: unit_names.get(code, t("tasks.all_units")),
-                   on_change=_choose, args=("unit", "task", PICK_UNIT_KEY))
+                   on_change=_choose, args=("unit", "task", Keys.TASKS_PICK_UNIT))
     task_names = {code: f"{seq}. {title}" for code, seq, title in zip(tasks["code"], tasks["seq"], tasks["title"])}
-    st.session_state[PICK_TASK_KEY] = task_code or ""
-    right.selectbox(t("tasks.pick_task"), [""] + list(task_names), key=PICK_TASK_KEY,
+    st.session_state[Keys.TASKS_PICK_TASK] = task_code or ""
+    right.selectbox(t("tasks.pick_task"), [""] + list(task_names), key=Keys.TASKS_PICK_TASK,
                     format_func=lambda code: task_names.get(code, t("tasks.all_tasks")),
-                    on_change=_choose, args=("task", "unit", PICK_TASK_KEY))
+                    on_change=_choose, args=("task", "unit", Keys.TASKS_PICK_TASK))

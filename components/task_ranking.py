@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from components.labels import t
+from labels import t
 from components.task_grid import LinkQuery, page_link
 
 RANKING_COLUMNS = ("unit", "overdue_milestones", "overdue_change_text", "behind_tasks", "behind_change_text",

@@ -6,9 +6,9 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from components.labels import label_of, t
+from labels import label_of, t
 from components.trend_figure import add_phases, finish, month_dates
-from queries.trend_period import Period
+from rules.calendar import Period
 
 CASE_TYPES = ("unstable", "marginal", "sudden")
 CASE_COLORS = {"unstable": "#d9534f", "marginal": "#f0ad4e", "sudden": "#8e6bbf"}

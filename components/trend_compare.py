@@ -9,9 +9,9 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from components.labels import t
+from labels import t
 from components.trend_figure import add_phases, finish, month_dates, safe
-from queries.trend_period import Period, month_key, shift_month
+from rules.calendar import Period, month_key, shift_month
 
 
 def ranking(totals: pd.DataFrame, kids: pd.DataFrame, cut: date) -> pd.DataFrame:

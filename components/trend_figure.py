@@ -9,7 +9,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from components.labels import t
+from components.exports import ExportLog, render_csv_download
+from labels import t
 
 TRANSITION_START, TRANSITION_END = date(2021, 1, 1), date(2026, 1, 1)  # 过渡期 2021–2025
 PLOTLY_CONFIG = {"displaylogo": False}
@@ -28,15 +29,24 @@ def quarter_dates(quarters: pd.Series) -> pd.Series:
     return pd.to_datetime([f"{q[:4]}-{(int(q[-1]) - 1) * 3 + 1:02d}-01" for q in quarters])
 
 
+PHASE_LINE = {"dash": "dot", "color": "rgba(40, 100, 170, 0.7)"}
+
+
+def _panels(figure: go.Figure) -> list[tuple[str, str]]:
+    """(x axis, y axis) of every panel that holds a trace: a plain figure has one, a grid one per subplot."""
+    return sorted({(trace.xaxis or "x", trace.yaxis or "y") for trace in figure.data}) or [("x", "y")]
+
+
 def add_phases(figure: go.Figure, first: date, last: date, yearly: bool = False, label: bool = True) -> go.Figure:
     """Shade the transition period (2021–2025) and mark regular assistance (2026 on), within [first, last].
 
     On a yearly axis (x = year numbers) the bands run between half years so whole bars sit inside.
+    The bands are written as layout shapes in one step: plotly's add_vrect(row="all") re-validates
+    the whole figure per panel, which cost the trends page seconds per view.
     """
     phases = ((TRANSITION_START, TRANSITION_END, TRANSITION_FILL, t("trends.phase_transition")),
               (TRANSITION_END, None, REGULAR_FILL, t("trends.phase_regular")))
-    # Bands go on every panel of a subplot grid; a plain figure has no grid to address.
-    where = {"row": "all", "col": "all"} if figure._grid_ref is not None else {}
+    shapes, notes = [], []
     for start, end, fill, text in phases:
         if yearly:
             low, high = max(start.year, first.year), min(end.year - 1, last.year) if end else last.year
@@ -46,10 +56,16 @@ def add_phases(figure: go.Figure, first: date, last: date, yearly: bool = False,
             x0, x1 = low, high
         if low > high:
             continue
-        note = {"annotation_text": text, "annotation_position": "top left", "annotation_font_size": 11} if label else {}
-        figure.add_vrect(x0=x0, x1=x1, fillcolor=fill, line_width=0, layer="below", **where, **note)
-        if end is None and not yearly:  # the new phase starts on a marked line
-            figure.add_vline(x=low, line_dash="dot", line_color="rgba(40, 100, 170, 0.7)", **where)
+        for x_axis, y_axis in _panels(figure):
+            span = {"xref": x_axis, "yref": f"{y_axis} domain", "y0": 0, "y1": 1}
+            shapes.append({"type": "rect", "x0": x0, "x1": x1, "fillcolor": fill, "line": {"width": 0},
+                           "layer": "below", **span})
+            if end is None and not yearly:  # the new phase starts on a marked line
+                shapes.append({"type": "line", "x0": low, "x1": low, "line": PHASE_LINE, **span})
+            if label:
+                notes.append({"text": text, "x": x0, "xref": x_axis, "y": 1, "yref": f"{y_axis} domain",
+                              "xanchor": "left", "yanchor": "top", "showarrow": False, "font": {"size": 11}})
+    figure.update_layout(shapes=[*figure.layout.shapes, *shapes], annotations=[*figure.layout.annotations, *notes])
     if not yearly:  # plotly's default date ticks and hover are English ("Jul 2023"): numbers instead
         figure.update_xaxes(tickformat="%Y-%m", hoverformat="%Y-%m")
     return figure
@@ -99,13 +115,9 @@ def render_table(table: pd.DataFrame) -> None:
     st.dataframe(for_display(table), hide_index=True, width="stretch", height=height)
 
 
-def csv_bytes(table: pd.DataFrame) -> bytes:
-    """A table as CSV with a byte-order mark, so spreadsheet programs read the Chinese correctly."""
-    return table.to_csv(index=False).encode("utf-8-sig")
-
-
-def render_chart(figure: go.Figure, table: pd.DataFrame, name: str) -> None:
-    """The chart (bundled plotly, no logo) and a CSV download of exactly the numbers it shows."""
+def render_chart(figure: go.Figure, table: pd.DataFrame, name: str, log: ExportLog) -> None:
+    """The chart (bundled plotly, no logo) and a CSV download of exactly the numbers it shows
+    (made and logged on click)."""
     st.plotly_chart(figure, config=PLOTLY_CONFIG, key=f"chart_{name}")
-    st.download_button(t("trends.download_csv"), csv_bytes(table), file_name=f"trends_{name}.csv",
-                       mime="text/csv", key=f"download_{name}", on_click="ignore", type="tertiary")
+    render_csv_download(t("trends.download_csv"), table, f"trends_{name}.csv", f"download_{name}", log,
+                        type="tertiary")

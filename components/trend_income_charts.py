@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from components.labels import t
+from labels import t
 from components.trend_figure import add_phases, finish
-from queries.trend_period import Period
+from rules.calendar import Period
 
 
 def _growth(series: pd.Series, years: pd.Series) -> pd.Series:
@@ -29,7 +29,29 @@ def income_comparison(distribution: pd.DataFrame, benchmarks: pd.DataFrame) -> p
     frame["rural_growth"] = _growth(frame["rural_per_capita"], frame["year"])
     known = frame["mean_growth"].notna() & frame["rural_growth"].notna()
     frame["two_highs_met"] = (frame["mean_growth"] > frame["rural_growth"]).where(known, None)
+    # The second half (seed 002: 脱贫地区农民收入增速高于全国农民平均水平): the area's rural income
+    # growth against the national rural growth; and both income ratios, which should rise.
+    if "national" not in frame:
+        frame["national"] = float("nan")
+    frame["national_growth"] = _growth(frame["national"], frame["year"])
+    known = frame["rural_growth"].notna() & frame["national_growth"].notna()
+    frame["second_met"] = (frame["rural_growth"] > frame["national_growth"]).where(known, None)
+    frame["ratio_exited_local"] = (frame["mean"] / frame["rural_per_capita"]).round(3)
+    frame["ratio_local_national"] = (frame["rural_per_capita"] / frame["national"]).round(3)
     return frame
+
+
+def second_high_sentences(comparison: pd.DataFrame) -> list[str]:
+    """The second half of 两高于 per year in words, with the income ratio of the area to the nation."""
+    sentences = []
+    for row in comparison.itertuples():
+        if row.second_met is None or pd.isna(row.second_met):
+            sentences.append(t("trends.second_unknown", year=row.year))
+            continue
+        key = "trends.second_met" if row.second_met else "trends.second_not_met"
+        sentences.append(t(key, year=row.year, local=f"{row.rural_growth:.1f}", national=f"{row.national_growth:.1f}",
+                           ratio=f"{row.ratio_local_national:.2f}"))
+    return sentences
 
 
 def two_highs_sentences(comparison: pd.DataFrame) -> list[str]:
@@ -53,11 +75,15 @@ def build_income_table(comparison: pd.DataFrame) -> pd.DataFrame:
     columns = {"year": "year", "households": "income_households", "p10": "p10", "p25": "p25", "p50": "median",
                "median_growth": "median_growth", "p75": "p75", "p90": "p90", "mean": "mean",
                "mean_growth": "mean_growth", "line": "line", "under_line": "under_line",
-               "rural_per_capita": "rural", "rural_growth": "rural_growth"}
+               "rural_per_capita": "rural", "rural_growth": "rural_growth", "national": "national",
+               "national_growth": "national_growth", "ratio_exited_local": "ratio_exited_local",
+               "ratio_local_national": "ratio_local_national"}
     table = pd.DataFrame({t(f"trends_col.{label}"): comparison[name] for name, label in columns.items()})
     for name in ("p10", "p25", "p50", "p75", "p90", "mean"):
         table[t(f"trends_col.{columns[name]}")] = comparison[name].round(0)
     table[t("trends_col.two_highs")] = verdict
+    table[t("trends_col.second_high")] = comparison["second_met"].map(
+        lambda met: t("trends.met") if met is True else t("trends.not_met") if met is False else "")
     return table
 
 

@@ -8,9 +8,9 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from components.labels import label_of, t
+from labels import label_of, t
 from components.trend_figure import add_phases, finish, quarter_dates, safe
-from queries.trend_period import Period
+from rules.calendar import Period
 
 ITEMS = ("food_clothing", "education", "medical", "housing", "water")
 ITEM_COLORS = {"food_clothing": "#9c755f", "education": "#4e79a7", "medical": "#e15759", "housing": "#f28e2b",

@@ -1,20 +1,23 @@
-"""The trends page's period: `from` / `to` months in the URL, validated, and a picker that writes them."""
+"""The trends page's period: `from_month` / `to_month` (YYYY-MM) in the URL, and a picker that writes them.
+
+The parameters are declared in components/page_params.py (trends_page); links of the old form
+`from` / `to` (months on this page) are still read.
+"""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Mapping
 
 import streamlit as st
 
-from components.labels import t
-from components.url_params import FIRST_DAY
-from queries.trend_period import Period, month_end, month_key, month_range
-
-_MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
-PICKER_KEY = "trends_period_picker"
+from labels import t
+from components.page_params import trends_page
+from components.state import Keys
+from components.url_params import FIRST_DAY, Param, Problem, parse_declared, url_value
+from components.url_state import current_params, report_rejected, set_params
+from rules.calendar import Period, month_end, month_key, month_range
 
 
 @dataclass(frozen=True)
@@ -24,65 +27,50 @@ class PeriodChoice:
     period: Period
     first_month: str
     last_month: str
-    problems: tuple[str, ...] = field(default=())  # messages, already in Chinese
-
-
-def _short(value: str, limit: int = 20) -> str:
-    return value if len(value) <= limit else value[:limit] + "…"
+    problems: tuple[Problem, ...] = field(default=())
 
 
 def parse_period(raw: Mapping[str, str], asof: date) -> PeriodChoice:
-    """Read `from` and `to` (YYYY-MM); a bad value is replaced by its default and named in problems.
+    """Read the period's months; a bad value is replaced by its default and named in problems.
 
     The period never reaches past the as-of date: its last month is cut on that day.
     """
-    earliest, latest = month_key(FIRST_DAY), month_key(asof)
-    problems: list[str] = []
-    chosen: dict[str, str] = {}
-    for name, default in (("from", earliest), ("to", latest)):
-        value = str(raw.get(name) or "").strip()
-        if not value:
-            chosen[name] = default
-        elif not _MONTH.fullmatch(value):
-            problems.append(t("trends_period.bad_month", name=name, value=_short(value)))
-            chosen[name] = default
-        elif not earliest <= value <= latest:
-            problems.append(t("trends_period.out_of_range", name=name, value=value, first=earliest, last=latest))
-            chosen[name] = default
-        else:
-            chosen[name] = value
-    if chosen["from"] > chosen["to"]:
-        problems.append(t("trends_period.reversed", first=chosen["from"], last=chosen["to"]))
-        chosen = {"from": earliest, "to": latest}
-    first = date(int(chosen["from"][:4]), int(chosen["from"][5:]), 1)
-    cut = min(month_end(chosen["to"]), asof)
-    return PeriodChoice(Period(first, cut), chosen["from"], chosen["to"], tuple(problems))
+    values, problems = parse_declared(trends_page(asof), raw)
+    first_month, last_month = values["from_month"], values["to_month"]
+    if first_month > last_month:
+        problems += (("trends_period.reversed", f"{first_month} > {last_month}"),)
+        first_month, last_month = month_key(FIRST_DAY), month_key(asof)
+    first = date(int(first_month[:4]), int(first_month[5:]), 1)
+    cut = min(month_end(last_month), asof)
+    return PeriodChoice(Period(first, cut), first_month, last_month, problems)
 
 
 def period_params(choice: PeriodChoice, asof: date) -> dict[str, str]:
     """The URL values of a period; the defaults (from 2021-01 to the as-of month) are omitted."""
-    params = {}
-    if choice.first_month != month_key(FIRST_DAY):
-        params["from"] = choice.first_month
-    if choice.last_month != month_key(asof):
-        params["to"] = choice.last_month
-    return params
+    params = {param.name: url_value(param, value) for param, value
+              in zip(trends_page(asof), (choice.first_month, choice.last_month))}
+    return {name: value for name, value in params.items() if value is not None}
 
 
-def _set_period(key: str, asof: date) -> None:
+def read_period(asof: date) -> PeriodChoice:
+    """The period the URL asks for; what was wrong with it is shown as the one warning."""
+    choice = parse_period(current_params(), asof)
+    report_rejected(choice.problems)
+    return choice
+
+
+def _set_period(key: str, params: tuple[Param, Param]) -> None:
     first, last = st.session_state[key]
-    for name, value, default in (("from", first, month_key(FIRST_DAY)), ("to", last, month_key(asof))):
-        if value == default:
-            st.query_params.pop(name, None)  # the default stays out of the URL, so links follow the calendar
-        else:
-            st.query_params[name] = value
+    # The defaults stay out of the URL, so links follow the calendar; old names are dropped.
+    set_params({param.name: url_value(param, value) for param, value in zip(params, (first, last))},
+               drop=[alias for param in params for alias in param.aliases])
 
 
 def render_period_picker(choice: PeriodChoice, asof: date) -> None:
-    """A month-range slider from 2021-01 to the as-of month; moving it rewrites `from` / `to`."""
+    """A month-range slider from 2021-01 to the as-of month; moving it rewrites the period's parameters."""
     months = month_range(FIRST_DAY, asof)
     # One widget per period shown: a new URL (link, back button) then shows its own range, which
     # writing a range slider's value into session state does not do reliably.
-    key = f"{PICKER_KEY}_{choice.first_month}_{choice.last_month}_{month_key(asof)}"
+    key = Keys.TRENDS_PERIOD.format(first=choice.first_month, last=choice.last_month, asof=month_key(asof))
     st.select_slider(t("trends_period.label"), options=months, value=(choice.first_month, choice.last_month),
-                     key=key, help=t("trends_period.help"), on_change=_set_period, args=(key, asof))
+                     key=key, help=t("trends_period.help"), on_change=_set_period, args=(key, trends_page(asof)))

@@ -25,6 +25,7 @@ class View:
     unit: str | None = None
     screen: bool = False
     is_sample: bool = False
+    pages: frozenset[str] = frozenset()  # url paths of the pages the viewer's role may open (links only there)
 
     def link(self, **overrides: object) -> dict[str, str]:
         """Query parameters for a permalink to this view with some values changed."""
@@ -37,18 +38,6 @@ class View:
 def current_view() -> View:
     """The view the frame resolved for this run (pages call this, never parse the URL)."""
     view = st.session_state.get(Keys.VIEW)
-    if view is None:
-        _rerun_through_frame()
+    if view is None:  # st.navigation always runs app.py first; a page run alone has no frame
+        raise RuntimeError("app frame did not set the view; run the app with `streamlit run app.py`")
     return view
-
-
-def _rerun_through_frame() -> None:
-    # With a folder named pages/, Streamlit starts in its legacy multipage mode and, on a fresh
-    # server, runs pages/<page>.py directly instead of app.py until st.navigation has been called
-    # once. Leave that mode (what st.navigation itself does) and rerun: app.py then routes.
-    from streamlit.runtime.pages_manager import PagesManager
-
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
-    raise RuntimeError("app frame did not set the view; run the app with `streamlit run app.py`")

@@ -11,12 +11,14 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from components.labels import label_of, t
+from labels import label_of, t
 from components.rule_text import evidence_text
 
 LinkFor = Callable[[int], dict[str, str]]
-WARNING_COLUMNS = ("rule", "village", "head_name", "since", "detail", "link")
-FINDING_COLUMNS = ("rule", "village", "head_name", "case_type", "identified_on", "eliminated_on", "detail", "link")
+WARNING_COLUMNS = ("rule", "village", "head_name", "since", "detail")
+FINDING_COLUMNS = ("rule", "village", "head_name", "case_type", "identified_on", "eliminated_on", "detail")
+# Rows open the household by selection, in the same tab: a link column would open a new tab
+# (Streamlit's LinkColumn always does), losing the sample role and the sign-in.
 
 
 def _household_link(query: dict[str, str]) -> str:
@@ -28,16 +30,29 @@ def _village_names(codes: pd.Series, names: pd.Series) -> list[str]:
     return [str(names.get(code, code)) for code in codes]
 
 
+# Rules over a year's income figures: they hold for the year, not from a day (no date is recorded).
+YEARLY_RULES = frozenset({"should_monitor", "income_below_line", "spending_spike"})
+
+
+def since_text(rule_code: str, since: object, values: dict) -> str:
+    """触发日期: the day an event warning started; for a yearly rule, the year it holds for."""
+    if rule_code in YEARLY_RULES and isinstance(values, dict) and "year" in values:
+        return t("warning_list.yearly_since", year=int(values["year"]))
+    return since.isoformat() if hasattr(since, "isoformat") else str(since)
+
+
 def build_warning_table(warnings: pd.DataFrame, area_names: pd.Series, link_for: LinkFor) -> pd.DataFrame:
     """One row per warning: rule, village, masked head, since when, evidence sentence, profile link."""
     table = pd.DataFrame({
         "rule": [label_of("warning_rule", code) for code in warnings["rule"]],
         "village": _village_names(warnings["village_code"], area_names),
         "head_name": warnings["head_name"].tolist(),
-        "since": warnings["since"].tolist(),
+        "since": [since_text(code, since, values) for code, since, values
+                  in zip(warnings["rule"], warnings["since"], warnings["values"])],
         "detail": [evidence_text(key, values) for key, values in zip(warnings["evidence"], warnings["values"])],
         "link": [_household_link(link_for(int(i))) for i in warnings["household_id"]],
     })
+    table["query"] = [link_for(int(i)) for i in warnings["household_id"]]
     table["rule_code"] = warnings["rule"].tolist()
     return table
 
@@ -47,13 +62,16 @@ def build_finding_table(findings: pd.DataFrame, area_names: pd.Series, link_for:
     table = pd.DataFrame({
         "rule": [label_of("compliance_rule", code) for code in findings["rule"]],
         "village": _village_names(findings["village_code"], area_names),
-        "head_name": findings["head_name"].tolist(),
+        # Aggregates-only viewers get findings without household columns: nothing to name or link.
+        "head_name": findings["head_name"].tolist() if "head_name" in findings else "",
         "case_type": [label_of("case_type", code) for code in findings["case_type"]],
         "identified_on": findings["identified_on"].tolist(),
         "eliminated_on": findings["eliminated_on"].tolist(),
         "detail": [evidence_text(code, values) for code, values in zip(findings["rule"], findings["values"])],
-        "link": [_household_link(link_for(int(i))) for i in findings["household_id"]],
+        "link": ([_household_link(link_for(int(i))) for i in findings["household_id"]]
+                 if "household_id" in findings else ""),
     })
+    table["query"] = [link_for(int(i)) for i in findings["household_id"]] if "household_id" in findings else ""
     table["rule_code"] = findings["rule"].tolist()
     return table
 
@@ -63,11 +81,15 @@ def _config() -> dict:
              "detail": "pcol.detail", "case_type": "col.case_type", "identified_on": "pcol.identified_on",
              "eliminated_on": "pcol.eliminated_on"}
     config = {column: st.column_config.TextColumn(t(key)) for column, key in names.items()}
-    for column in ("since", "identified_on", "eliminated_on"):
+    for column in ("identified_on", "eliminated_on"):
         config[column] = st.column_config.DateColumn(t(names[column]), format="YYYY-MM-DD")
     config["detail"] = st.column_config.TextColumn(t("pcol.detail"), width="large")
-    config["link"] = st.column_config.LinkColumn(t("col.link"), display_text=t("drill.open_link"))
     return config
+
+
+def _picked_query(shown: pd.DataFrame, event) -> dict[str, str] | None:
+    rows = event.selection.rows if event is not None else []
+    return shown["query"].iloc[rows[0]] if rows else None
 
 
 def _rule_counts(codes: list[str], counts: dict[str, int], section: str, key: str) -> list[str]:
@@ -78,37 +100,44 @@ def _rule_counts(codes: list[str], counts: dict[str, int], section: str, key: st
 
 
 def render_warning_list(table: pd.DataFrame, counts: dict[str, int], rule_codes: tuple[str, ...],
-                        limit: int, key: str, rows: bool = True) -> None:
+                        limit: int, key: str, rows: bool = True) -> dict[str, str] | None:
     """The warning list with a per-rule filter (counts are complete; rows capped per rule); with
-    rows=False (big screen, aggregate-only roles) the counts alone."""
+    rows=False (big screen, aggregate-only roles) the counts alone. Returns the query of the
+    household whose row was selected (the page opens it in the same tab), else None."""
     if not rows:
         for column, code in zip(st.columns(len(rule_codes)), rule_codes):
             column.metric(label_of("warning_rule", code), f"{counts.get(code, 0):,}", border=True)
         st.info(t("warning_list.counts_only"))
-        return
+        return None
     st.caption(t("warning_list.caption"))
     picked = _rule_counts(list(rule_codes), counts, "warning_rule", key=f"{key}_rules")
     shown = table[table["rule_code"].isin(picked)]
     if shown.empty:
         st.info(t("warning_list.none"))
-        return
-    st.dataframe(shown, column_order=WARNING_COLUMNS, column_config=_config(), hide_index=True, width="stretch",
-                 key=f"{key}_table")
+        return None
+    event = st.dataframe(shown, column_order=WARNING_COLUMNS, column_config=_config(), hide_index=True,
+                         width="stretch", key=f"{key}_table", on_select="rerun", selection_mode="single-row")
+    st.caption(t("warning_list.open_hint"))
     if any(counts.get(code, 0) > limit for code in picked):
         st.caption(t("warning_list.capped", limit=limit))
+    return _picked_query(shown, event)
 
 
-def render_findings(table: pd.DataFrame, rule_codes: tuple[str, ...], key: str, rows: bool = True) -> None:
-    """Compliance findings: one metric per rule, then (unless counts only) the list linked to households."""
+def render_findings(table: pd.DataFrame, rule_codes: tuple[str, ...], key: str,
+                    rows: bool = True) -> dict[str, str] | None:
+    """Compliance findings: one metric per rule, then (unless counts only) the list; returns the
+    query of the household whose row was selected, else None."""
     st.caption(t("compliance.caption"))
     columns = st.columns(len(rule_codes))
     for column, code in zip(columns, rule_codes):
         column.metric(label_of("compliance_rule", code), f"{int((table['rule_code'] == code).sum()):,}", border=True)
     if table.empty:
         st.success(t("compliance.none"))
-        return
+        return None
     if not rows:
         st.info(t("warning_list.counts_only"))
-        return
-    st.dataframe(table, column_order=FINDING_COLUMNS, column_config=_config(), hide_index=True, width="stretch",
-                 key=f"{key}_table")
+        return None
+    event = st.dataframe(table, column_order=FINDING_COLUMNS, column_config=_config(), hide_index=True,
+                         width="stretch", key=f"{key}_table", on_select="rerun", selection_mode="single-row")
+    st.caption(t("warning_list.open_hint"))
+    return _picked_query(table, event)

@@ -1,4 +1,4 @@
-"""Command line: `python -m db init --db URL`, `python -m db import-tasks FILE --db URL`."""
+"""Command line: `python -m db init|import-tasks|import-areas|import-boundaries … --db URL`."""
 
 from __future__ import annotations
 
@@ -7,22 +7,8 @@ import sys
 from pathlib import Path
 
 from db.engine import configured_url, make_engine, safe_url
-from sqlalchemy import inspect
-
 from db.schema import metadata
-
-
-def ensure_indexes(engine) -> int:
-    """Create the schema's indexes missing from tables that already existed (create_all skips them)."""
-    inspector = inspect(engine)
-    added = 0
-    for table in metadata.sorted_tables:
-        present = {index["name"] for index in inspector.get_indexes(table.name)}
-        for index in sorted(table.indexes, key=lambda index: index.name):
-            if index.name not in present:
-                index.create(engine)
-                added += 1
-    return added
+from db.upgrade import ensure_indexes, upgrade  # noqa: F401  (ensure_indexes: kept importable from here)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -43,7 +29,42 @@ def main(argv: list[str] | None = None) -> int:
     tasks.add_argument("file", type=Path, help="matrix with columns 序号, 重点工作, 牵头单位, 责任单位 [, 工作内容]")
     tasks.add_argument("--db", default=None, help="SQLAlchemy URL (default: $DASHBOARD_DB_URL or data/monitoring.db)")
     tasks.add_argument("--area", default=None, help="area code the tasks belong to (default: the top area)")
+    ledger = commands.add_parser("import-ledger", help="load national monitoring system exports (one row per person)")
+    ledger.add_argument("files", type=Path, nargs="+", help=".xlsx, .xls or .csv exports, oldest first")
+    ledger.add_argument("--db", default=None, help="SQLAlchemy URL (default: $DASHBOARD_DB_URL or data/monitoring.db)")
+    ledger.add_argument("--asof", type=_date, default=None,
+                        help="the export date, YYYY-MM-DD (required when no title line states it)")
+    ledger.add_argument("--check", action="store_true", help="check only: list every problem, write nothing")
+    ledger.add_argument("--by", default=None, help="who imports (recorded with the batch; default: the OS user)")
+    areas = commands.add_parser("import-areas", help="load a 统计用区划代码 list (.csv UTF-8/GBK or .xlsx); all or nothing")
+    areas.add_argument("file", type=Path, help="list with columns 统计用区划代码, 名称 [, 城乡分类代码, 户数]")
+    _import_options(areas)
+    bounds = commands.add_parser("import-boundaries", help="load boundaries (zipped shapefile, .shp, .gpkg, .geojson)")
+    bounds.add_argument("file", type=Path, help="boundary file, e.g. 三调 村级调查区 with ZLDWDM/ZLDWMC")
+    bounds.add_argument("--level", required=True, choices=("village", "township", "county"),
+                        help="the level of the areas the features outline")
+    bounds.add_argument("--code-field", default=None, help="field holding the area code (default: guessed)")
+    bounds.add_argument("--name-field", default=None, help="field holding the area name (default: guessed)")
+    bounds.add_argument("--crs", default=None, help="CRS when the file declares none, e.g. EPSG:4527")
+    bounds.add_argument("--layer", default=None, help="layer of a GeoPackage or zip (default: the only polygon layer)")
+    bounds.add_argument("--tolerance", type=float, default=100.0,
+                        help="report gaps and overlaps between neighbours larger than this many m² (default 100)")
+    _import_options(bounds)
+    signals = commands.add_parser("import-signals", help="load one department's data for comparison (数据比对)")
+    signals.add_argument("file", type=Path, help=".xlsx or .csv with 证件号码, 发生日期 [, 事项, 金额]")
+    signals.add_argument("--department", required=True,
+                         help="medical, health, civil, disability, education, emergency, hrss, housing, police")
+    signals.add_argument("--received", type=_date, default=None, help="the date the file was received (default: today)")
+    signals.add_argument("--area", default=None,
+                         help="code of the area the file was received for (default: the database's only county)")
+    _import_options(signals)
+    rollups = commands.add_parser("refresh-rollups", help="rebuild the rollup tables pages above village level read")
+    rollups.add_argument("--db", default=None, help="SQLAlchemy URL (default: $DASHBOARD_DB_URL or data/monitoring.db)")
+    check = commands.add_parser("check", help="health check for systemd/nginx: database usable, Leaflet files present")
+    check.add_argument("--db", default=None, help="SQLAlchemy URL (default: $DASHBOARD_DB_URL or data/monitoring.db)")
     args = parser.parse_args(argv)
+    if args.command == "check":
+        return _health_check(args.db or configured_url())
     if args.command in ("hash-password", "grant-app-role"):
         return _access_command(args)
 
@@ -52,12 +73,110 @@ def main(argv: list[str] | None = None) -> int:
         engine = make_engine(url)
         if args.drop:
             metadata.drop_all(engine)
-        metadata.create_all(engine)
-        added = ensure_indexes(engine)
-        print(f"schema ready: {safe_url(url)} ({len(metadata.tables)} tables, {added} indexes added)")
+        columns, added = upgrade(engine)
+        print(f"schema ready: {safe_url(url)} ({len(metadata.tables)} tables, {columns} columns added, "
+              f"{added} indexes added)")
+    elif args.command == "refresh-rollups":
+        from db.rollups import rebuild
+
+        engine = make_engine(url)
+        try:
+            done = rebuild(engine)
+        finally:
+            engine.dispose()
+        print(f"rollups rebuilt: {safe_url(url)} ({done['rows']} rows, {done['seconds']} s)")
     elif args.command == "import-tasks":
         return _import_tasks(url, args.file, args.area)
+    elif args.command == "import-ledger":
+        return _import_ledger(url, args)
+    elif args.command in ("import-areas", "import-boundaries", "import-signals"):
+        return _import_file(url, args)
     return 0
+
+
+def _import_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--db", default=None, help="SQLAlchemy URL (default: $DASHBOARD_DB_URL or data/monitoring.db)")
+    command.add_argument("--check", action="store_true", help="check only: list every problem, write nothing")
+    command.add_argument("--by", default=None, help="who imports (default: the login name)")
+
+
+def _import_file(url: str, args: argparse.Namespace) -> int:
+    """Run an import command, print its Chinese summary; 0 when done or clean, 2 when refused."""
+    import getpass
+
+    engine = make_engine(url)
+    try:
+        by = args.by or getpass.getuser()
+    except (OSError, KeyError):  # no login name in a bare container
+        by = None
+    try:
+        if args.command == "import-signals":
+            from db.imports.signals import DEPARTMENT_ALIASES, DEPARTMENTS, import_signals
+
+            if DEPARTMENT_ALIASES.get(args.department, args.department) not in DEPARTMENTS:
+                print(f"unknown department {args.department}; known: {', '.join(DEPARTMENTS)}", file=sys.stderr)
+                return 2
+            summary = import_signals(engine, args.file, args.department, received=args.received,
+                                     check=args.check, imported_by=by, area_code=args.area)
+        elif args.command == "import-areas":
+            from db.imports.areas import import_areas
+
+            summary = import_areas(engine, args.file, check=args.check, imported_by=by)
+        else:
+            from db.imports.boundaries import BoundaryOptions, import_boundaries
+
+            options = BoundaryOptions(level=args.level, code_field=args.code_field, name_field=args.name_field,
+                                      crs=args.crs, layer=args.layer, tolerance_m2=args.tolerance)
+            summary = import_boundaries(engine, args.file, options, check=args.check, imported_by=by)
+    finally:
+        engine.dispose()
+    print(summary.text())
+    return summary.exit_code
+
+
+def _date(value: str):
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError("YYYY-MM-DD") from None
+
+
+def _import_ledger(url: str, args: argparse.Namespace) -> int:
+    """Import each export in turn; print its summary; 2 when any file is refused."""
+    import getpass
+
+    from db.imports.ledger import import_ledger
+
+    engine = make_engine(url)
+    worst = 0
+    try:
+        for path in args.files:
+            print(path.name, file=sys.stderr)
+            summary = import_ledger(engine, path, asof=args.asof, check=args.check,
+                                    imported_by=args.by or getpass.getuser(), progress=_progress_bar())
+            print(file=sys.stderr)
+            print(summary.text())
+            worst = max(worst, summary.exit_code, 2 if summary.errors else 0)  # a failed check exits 2 too
+    finally:
+        engine.dispose()
+    return worst
+
+
+def _progress_bar():
+    """A one-line bar on stderr, redrawn when the whole percent or the stage changes."""
+    last: list = [None]
+
+    def show(share: float, stage: str) -> None:
+        key = (int(share * 100), stage)
+        if key != last[0]:
+            last[0] = key
+            filled = int(share * 30)
+            print(f"\r[{'#' * filled}{'.' * (30 - filled)}] {share * 100:5.1f}% {stage}", end="",
+                  file=sys.stderr, flush=True)
+
+    return show
 
 
 def _import_tasks(url: str, path: Path, area_code: str | None) -> int:
@@ -80,7 +199,7 @@ def _import_tasks(url: str, path: Path, area_code: str | None) -> int:
 def _access_command(args: argparse.Namespace) -> int:
     import getpass
 
-    from components.auth_users import hash_password
+    from db.passwords import hash_password
     from db.app_role import grant_app_role, grant_statements
 
     if args.command == "hash-password":
@@ -108,5 +227,27 @@ def _access_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def _health_check(url: str) -> int:
+    """Print what the app lacks (one line each, never a password) and exit 1, or print "ok" and exit 0.
+
+    Streamlit's /_stcore/health only says the process answers; this says whether it can serve pages.
+    """
+    from db.engine import check_database
+    from geo.offline_map import missing_local_assets
+
+    problems = []
+    health = check_database(url)
+    if not health.ok:
+        problems.append(f"database {safe_url(url)}: {health.problem} {health.detail or ' '.join(health.missing)}")
+    missing = missing_local_assets()
+    if missing:
+        problems.append(f"{len(missing)} Leaflet file(s) missing, e.g. {missing[0]}: run `make assets`")
+    for problem in problems:
+        print(problem.strip(), file=sys.stderr)
+    print("ok" if not problems else "not ok")
+    return 1 if problems else 0
+
+
 if __name__ == "__main__":
     sys.exit(main())
+

@@ -3,7 +3,9 @@
 `python -m db grant-app-role --db ADMIN_URL --role dashboard_app --password ...` runs these
 statements as an administrator (or prints them with --print for a DBA). The role may SELECT the
 monitoring tables and SELECT + INSERT the audit log (the audit page reads it); it has no UPDATE,
-DELETE or TRUNCATE anywhere, so even a compromised app cannot rewrite who saw what.
+DELETE or TRUNCATE anywhere, so even a compromised app cannot rewrite who saw what. The one
+exceptions are the sign-in throttle (failure counts under hashed keys, no monitoring data), which the
+app must count up and clear, and the signed-in sessions (hashed tokens) with the key that signs their cookie.
 """
 
 from __future__ import annotations
@@ -12,7 +14,10 @@ import re
 
 from sqlalchemy.engine import Engine
 
-from db.schema import audit_log, metadata
+from db.schema import audit_log, auth_session, metadata, server_secret, sign_in_throttle
+
+SCRATCH = (sign_in_throttle, auth_session)  # tables the app itself keeps up to date
+ADD_ONLY = (server_secret,)  # tables the app adds rows to and never changes
 
 _ROLE = re.compile(r"[a-z_][a-z0-9_]{0,30}")
 _HOST = re.compile(r"[A-Za-z0-9.%_\-:]{1,60}")
@@ -39,7 +44,8 @@ def grant_statements(engine: Engine, role: str, password: str, host: str = "%") 
     if not password:
         raise ValueError("the app role needs a password")
     backend = engine.dialect.name
-    tables = [table.name for table in metadata.sorted_tables if table is not audit_log]
+    own = (audit_log,) + SCRATCH + ADD_ONLY
+    tables = [table.name for table in metadata.sorted_tables if table not in own]
     if backend == "postgresql":
         who = _quote(engine, role)
         database = _quote(engine, engine.url.database)
@@ -54,6 +60,9 @@ def grant_statements(engine: Engine, role: str, password: str, host: str = "%") 
         statements += [f"GRANT SELECT ON {_quote(engine, name)} TO {who}" for name in tables]
         statements += [f"GRANT SELECT, INSERT ON {_quote(engine, audit_log.name)} TO {who}",
                        f"GRANT USAGE ON SEQUENCE {_quote(engine, audit_log.name + '_id_seq')} TO {who}"]
+        statements += [f"GRANT SELECT, INSERT, UPDATE, DELETE ON {_quote(engine, table.name)} TO {who}"
+                       for table in SCRATCH]
+        statements += [f"GRANT SELECT, INSERT ON {_quote(engine, table.name)} TO {who}" for table in ADD_ONLY]
         return statements
     if backend in ("mysql", "mariadb"):
         if not _HOST.fullmatch(host):
@@ -67,6 +76,10 @@ def grant_statements(engine: Engine, role: str, password: str, host: str = "%") 
         ]
         statements += [f"GRANT SELECT ON {database}.{_quote(engine, name)} TO {who}" for name in tables]
         statements.append(f"GRANT SELECT, INSERT ON {database}.{_quote(engine, audit_log.name)} TO {who}")
+        statements += [f"GRANT SELECT, INSERT, UPDATE, DELETE ON {database}.{_quote(engine, table.name)} TO {who}"
+                       for table in SCRATCH]
+        statements += [f"GRANT SELECT, INSERT ON {database}.{_quote(engine, table.name)} TO {who}"
+                       for table in ADD_ONLY]
         return statements
     raise ValueError(f"{backend}: app roles exist on PostgreSQL and MariaDB/MySQL; SQLite guards the "
                      "audit log with triggers instead (python -m db init)")

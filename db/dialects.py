@@ -16,12 +16,13 @@ class EngineSpec:
     insert_batch_rows: int  # rows per executemany batch when loading
     analyze_sql: str | None  # refresh planner statistics after a bulk load
     connect_args: dict
+    bulk_copy: bool = False  # load with COPY ... FROM STDIN (psycopg 3) instead of executemany
 
 
 _SPECS = {
     # SQLite binds at most 32766 variables a statement; executemany is one statement per row anyway.
     "sqlite": EngineSpec("sqlite", 20_000, "ANALYZE", {"timeout": 30}),
-    "postgresql": EngineSpec("postgresql", 5_000, "ANALYZE", {"connect_timeout": 5}),
+    "postgresql": EngineSpec("postgresql", 5_000, "ANALYZE", {"connect_timeout": 5}, bulk_copy=True),
     "mysql": EngineSpec("mysql", 5_000, None, {"connect_timeout": 5, "charset": "utf8mb4"}),
     "mariadb": EngineSpec("mariadb", 5_000, None, {"connect_timeout": 5, "charset": "utf8mb4"}),
 }

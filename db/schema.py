@@ -17,6 +17,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     SmallInteger,
     String,
@@ -74,7 +75,8 @@ household = Table(
     Column("id", Integer, primary_key=True, autoincrement=False),
     Column("village_code", AreaCode, ForeignKey("area.code"), nullable=False),
     Column("head_name", String(50), nullable=False),
-    Column("id_number", String(18)),
+    # 22 characters: a head may be registered by a 20- or 22-digit 残疾人证 number (issue 14).
+    Column("id_number", String(22)),
     Column("phone", String(20)),
     Column("size", SmallInteger, nullable=False),
     Column("poverty_status", String(16), nullable=False),  # exited / general
@@ -85,8 +87,31 @@ household = Table(
     Column("lat", Float),
     Column("helper_name", String(50)),
     Column("helper_unit_code", String(32), ForeignKey("unit.code"), index=True),
+    # 户编号 of the national monitoring system: the key exports upsert on. Nullable for households
+    # that came from elsewhere (the sample, older loads); unique where present on every engine.
+    Column("external_id", String(32)),
     # Area-scoped counts range-scan this index; poverty_status makes it covering for the drill table.
     Index("ix_household_village_status", "village_code", "poverty_status"),
+    Index("ux_household_external_id", "external_id", unique=True),  # NULLs never collide (all engines)
+)
+
+# The people of a household (one row per person of the national system's export). Codes, not
+# labels: relation head/spouse/child/parent/grandchild/other; sex male/female; labor_skill
+# normal/skilled/weak/lost/none; health healthy/chronic/serious/disabled; medical_insured yes/no.
+household_member = Table(
+    "household_member",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("household_id", Integer, ForeignKey("household.id"), nullable=False, index=True),
+    Column("name", String(50), nullable=False),
+    Column("id_number", String(22), index=True),
+    Column("relation", String(16)),
+    Column("sex", String(8)),
+    Column("birth_date", Date),
+    Column("health", String(16)),
+    Column("labor_skill", String(16)),
+    Column("schooling", String(24)),
+    Column("medical_insured", Boolean),
 )
 
 monitoring_case = Table(
@@ -138,6 +163,18 @@ area_income = Table(
     Column("rural_per_capita", Float, nullable=False),
 )
 
+# Added (issue 20, rule 1): published income series that are not an area's own, e.g. the national
+# rural per-capita disposable income for the second half of 两高于 (脱贫地区农民收入增速高于全国). Kept
+# with its source so a reader can check the figure; loaded like area_income (one row per series and year).
+income_benchmark = Table(
+    "income_benchmark",
+    metadata,
+    Column("series", String(40), primary_key=True),  # e.g. national_rural
+    Column("year", SmallInteger, primary_key=True),
+    Column("amount", Float, nullable=False),
+    Column("source", String(200), nullable=False),
+)
+
 guarantee_check = Table(
     "guarantee_check",
     metadata,
@@ -162,6 +199,9 @@ assistance = Table(
     Column("started_on", Date, nullable=False, index=True),
     Column("ended_on", Date, index=True),
     Column("amount", Float),
+    # Issue 20, rule 11: the day a micro-credit loan (小额信贷) fell overdue, NULL while it is not;
+    # the overdue rate of seed 001 (< 1 %) reads it. Nullable, so db/upgrade.py adds it in place.
+    Column("overdue_on", Date),
 )
 
 visit = Table(
@@ -217,7 +257,56 @@ task_progress = Table(
     Column("percent", Float, nullable=False),
     Column("status", String(16), nullable=False),  # not_started/on_track/at_risk/overdue/done
     Column("note", String(500)),
+    # added (issue 16): units report through the app and the county office reviews. Only approved
+    # rows count anywhere; rows loaded by other systems (and the sample's) default to approved.
+    Column("review_state", String(16), nullable=False, server_default="approved"),  # submitted/approved/returned
+    Column("status_text", String(200)),  # the status in the unit's own words
+    Column("done_text", String(1000)),
+    Column("problems", String(1000)),
+    Column("next_steps", String(1000)),
+    Column("lower_reason", String(500)),  # why the percent is below the last approved report
+    Column("reported_by", String(64)),
+    Column("submitted_at", DateTime),
+    Column("reviewed_by", String(64)),
+    Column("reviewed_at", DateTime),
+    Column("return_reason", String(500)),
+    Index("ix_task_progress_review_state", "review_state"),
 )
+
+# added (issue 16): milestones a report says were reached (applied to task_milestone on approval),
+# files attached to a report (bytes kept in the database, so a database backup keeps them), and
+# one draft per user and task, kept across reloads.
+task_report_milestone = Table(
+    "task_report_milestone",
+    metadata,
+    Column("progress_id", Integer, ForeignKey("task_progress.id"), primary_key=True),
+    Column("milestone_id", Integer, ForeignKey("task_milestone.id"), primary_key=True),
+    Column("done_on", Date, nullable=False),
+)
+
+task_attachment = Table(
+    "task_attachment",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("progress_id", Integer, ForeignKey("task_progress.id"), nullable=False, index=True),
+    Column("file_name", String(255), nullable=False),
+    Column("media_type", String(64), nullable=False),  # from the file's magic bytes, never its name
+    Column("size", Integer, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("content", LargeBinary().with_variant(mysql.LONGBLOB(), "mysql", "mariadb"), nullable=False),
+)
+
+task_report_draft = Table(
+    "task_report_draft",
+    metadata,
+    Column("user_name", String(64), primary_key=True),
+    Column("task_code", String(32), ForeignKey("task.code"), primary_key=True),
+    Column("unit_code", String(32), ForeignKey("unit.code"), nullable=False),
+    Column("payload", Text, nullable=False),  # the form's fields as JSON
+    Column("saved_at", DateTime, nullable=False),
+)
+
+REPORT_TABLES: tuple[str, ...] = ("task_report_milestone", "task_attachment", "task_report_draft")
 
 asset = Table(
     "asset",
@@ -233,6 +322,18 @@ asset = Table(
     Column("annual_income", Float),
     Column("lon", Float),
     Column("lat", Float),
+)
+
+# Added (issue 20, rule 10): how an asset's income was used each year (收益分配), so 一分了之 (handing
+# it all out as cash, seed 003) can be seen. use: maintenance / consolidation / village_public / cash.
+asset_income_use = Table(
+    "asset_income_use",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("asset_id", Integer, ForeignKey("asset.id"), nullable=False, index=True),
+    Column("year", SmallInteger, nullable=False),
+    Column("use", String(24), nullable=False),
+    Column("amount", Float, nullable=False),
 )
 
 indicator = Table(
@@ -278,19 +379,143 @@ audit_log = Table(
     Column("page", String(32)),
     Column("area_code", String(12)),
     Column("household_id", Integer),
-    Column("action", String(16), nullable=False),  # view / detail / export / refused / signin / signout
+    Column("action", String(16), nullable=False),  # view/detail/export/refused/signin/signout/import/verify
     Column("detail", String(500)),
 )
 
-AUDIT_ACTIONS: tuple[str, ...] = ("view", "detail", "export", "refused", "signin", "signout")
+# added: failed sign-ins per client key (a name at an address, an address), shared by every app
+# process so a second process or a restart grants no fresh guesses. Keys are keyed hashes, never
+# typed text; rows older than the window are deleted as new failures come in.
+sign_in_throttle = Table(
+    "sign_in_throttle",
+    metadata,
+    Column("client_key", String(80), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    # Seconds since the epoch need double precision: MariaDB's plain FLOAT rounds them to minutes.
+    Column("last_failure", Float(precision=53), nullable=False, index=True),
+    Column("blocked_until", Float(precision=53), nullable=False),
+)
+
+# Signed-in sessions (issue 18): the browser holds a random token in an HttpOnly cookie, the table only
+# its hash. A row is claimed by the browser once (ticket_hash, then token_hash) and lives until it
+# expires, idles out or is revoked (sign-out ends every session of the user, as does removal).
+auth_session = Table(
+    "auth_session",
+    metadata,
+    Column("session_id", String(64), primary_key=True),
+    Column("token_hash", String(64), unique=True),
+    Column("ticket_hash", String(64), unique=True),
+    Column("user_name", String(64), nullable=False, index=True),
+    Column("created", Float(precision=53), nullable=False),
+    Column("last_seen", Float(precision=53), nullable=False),
+    Column("expires", Float(precision=53), nullable=False),
+    Column("revoked", Float(precision=53)),
+)
+
+# Keys every app process shares (the session cookie's signing key when none is configured).
+server_secret = Table(
+    "server_secret",
+    metadata,
+    Column("name", String(32), primary_key=True),
+    Column("value", String(128), nullable=False),
+)
+
+AUDIT_ACTIONS: tuple[str, ...] = ("view", "detail", "export", "refused", "signin", "signout", "import", "verify",
+                                  "report", "review")
 
 for _verb in ("UPDATE", "DELETE"):
     event.listen(audit_log, "after_create", DDL(
         f"CREATE TRIGGER IF NOT EXISTS audit_log_no_{_verb.lower()} BEFORE {_verb} ON audit_log "
         "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END").execute_if(dialect="sqlite"))
 
+# Every import attempt (done, refused or only checked) and every problem it found, by the file's own
+# sheet/row/column, so the data-quality page can show what was loaded when and what was wrong.
+# No foreign key from import_problem to a data table: a problem may name a row that was refused.
+import_batch = Table(
+    "import_batch",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(32), nullable=False),  # areas / boundaries / ledger / ...
+    Column("file_name", String(255), nullable=False),
+    Column("sha256", String(64), nullable=False, index=True),
+    Column("asof", Date),  # the date the file's data stands at, when the source says it
+    Column("status", String(16), nullable=False),  # done / refused / checked
+    Column("rows_read", Integer, nullable=False, default=0),
+    Column("rows_written", Integer, nullable=False, default=0),
+    Column("rows_rejected", Integer, nullable=False, default=0),
+    Column("started_at", DateTime, nullable=False, index=True),
+    Column("finished_at", DateTime, nullable=False),
+    Column("imported_by", String(64)),
+)
+
+import_problem = Table(
+    "import_problem",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("batch_id", Integer, ForeignKey("import_batch.id"), nullable=False, index=True),
+    Column("sheet", String(100)),
+    Column("row", Integer),  # the row number the spreadsheet shows (1-based, header rows counted)
+    Column("column", String(100)),
+    Column("value", String(500)),
+    Column("code", String(48), nullable=False),
+    Column("level", String(8), nullable=False),  # error / warning
+    Column("message", String(1000), nullable=False),
+)
+
+# Department data for comparison (数据比对, issue 15): one row per fact a department reports about a
+# person (医保 out-of-pocket costs, 民政 new 低保 …), matched to a household by 证件号码 when imported.
+# `match`: open_case (already monitored) / exited / general (household known) / unknown. SIGNAL is a
+# reserved word of MySQL/MariaDB: SQLAlchemy quotes the table name there. Dedupe key: department +
+# id_number + kind + occurred_on (a unique index: re-importing a file adds nothing twice).
+signal = Table(
+    "signal",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("department", String(16), nullable=False),  # medical / civil / disability / education / ...
+    Column("id_number", String(22), nullable=False, index=True),
+    Column("household_id", Integer, ForeignKey("household.id"), index=True),
+    Column("kind", String(32), nullable=False),
+    Column("amount", Float),
+    Column("occurred_on", Date, nullable=False),
+    Column("received_on", Date, nullable=False, index=True),
+    Column("batch_id", Integer, ForeignKey("import_batch.id"), index=True),
+    Column("match", String(16), nullable=False),
+    # added: the village of the matched household when imported (the area a verification goes to;
+    # a signal of an unknown person has none and stays with the county office)
+    Column("area_code", AreaCode, index=True),
+    Index("signal_dedupe", "department", "id_number", "kind", "occurred_on", unique=True),
+)
+
+# The verification loop: each row is one step recorded by a person, never updated. A signal is sent
+# (sent_on, area_code) and then verified (verified_on, outcome). A correction is a new row with
+# `corrects` naming the row it corrects; history shows both.
+signal_review = Table(
+    "signal_review",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("signal_id", Integer, ForeignKey("signal.id"), nullable=False, index=True),
+    Column("area_code", AreaCode, nullable=False, index=True),
+    Column("sent_on", Date, nullable=False),
+    Column("verified_on", Date, index=True),
+    Column("outcome", String(24)),  # included / not_included / already_monitored / duplicate
+    Column("case_id", Integer, ForeignKey("monitoring_case.id")),
+    Column("reviewer", String(64)),
+    Column("note", String(500)),
+    Column("recorded_by", String(64), nullable=False),  # added: who wrote the row (the app user)
+    Column("recorded_at", DateTime, nullable=False),  # added: when it was written
+    Column("corrects", Integer),  # added: the review row this one corrects (None: the first)
+)
+
+SIGNAL_OUTCOMES: tuple[str, ...] = ("included", "not_included", "already_monitored", "duplicate")
+
+IMPORT_TABLES: tuple[str, ...] = ("import_batch", "import_problem")
+
 CONTRACT_TABLES: tuple[str, ...] = (
     "area", "area_boundary", "household", "monitoring_case", "case_risk", "household_income",
-    "monitoring_line", "area_income", "guarantee_check", "assistance", "visit", "unit", "task",
-    "task_unit", "task_milestone", "task_progress", "asset", "indicator", "indicator_value",
+    "monitoring_line", "area_income", "household_member", "guarantee_check", "assistance", "visit", "unit", "task",
+    "task_unit", "task_milestone", "task_progress", "asset", "indicator", "indicator_value", "signal",
+    "signal_review",
 )
+
+# Rollup tables live with the same metadata, so init/upgrade/create_all make them too.
+import db.rollup_schema  # noqa: E402,F401

@@ -9,14 +9,14 @@ the database lacks is created. If any row is unreadable nothing at all is writte
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 
-from components.labels import t
+from labels import t
+from db.imports.sheet_reader import REFUSAL_KEYS, UnreadableFile, read_rows
 from db.schema import area, task, task_unit, unit
 from db.task_matrix import (COLUMN_DETAIL, COLUMN_LEAD, COLUMN_RESPONSIBLE, COLUMN_SEQ, COLUMN_TITLE,
                             ParsedMatrix, parse_matrix, unit_alias, unit_code, unit_kind)
@@ -97,30 +97,15 @@ def table_rows(grid: list[list[object]]) -> tuple[list[dict], list[int]]:
 
 
 def read_grid(path: Path) -> list[list[object]]:
-    """The cells of a .csv (UTF-8 or GBK) or .xlsx file (first sheet) as lists of values."""
+    """The cells of the first sheet of a .csv (UTF-8 or GBK), .xlsx or .xls file as lists of values."""
     if not path.is_file():
         raise ImportRejected([t("task_import.no_file", path=path)])
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        for encoding in ("utf-8-sig", "gb18030"):  # Excel in Chinese saves CSV as GBK
-            try:
-                with path.open(encoding=encoding, newline="") as handle:
-                    return [list(line) for line in csv.reader(handle)]
-            except UnicodeDecodeError:
-                continue
-        raise ImportRejected([t("task_import.bad_encoding", path=path)])
-    if suffix in (".xlsx", ".xlsm"):
-        from openpyxl import load_workbook  # only the Excel import needs it
-
-        try:
-            book = load_workbook(path, read_only=True, data_only=True)
-        except Exception as error:  # a damaged or mislabelled file: openpyxl raises many kinds
-            raise ImportRejected([t("task_import.bad_excel", path=path, detail=error)]) from error
-        try:
-            return [list(line) for line in book.worksheets[0].iter_rows(values_only=True)]
-        finally:
-            book.close()
-    raise ImportRejected([t("task_import.bad_format", suffix=path.suffix or path.name)])
+    try:
+        return [list(values) for _, _, values in read_rows(path)]
+    except UnreadableFile as error:
+        key = REFUSAL_KEYS[error.code]
+        raise ImportRejected([t(f"task_import.{key}", path=path, suffix=error.detail or path.name,
+                                detail=error.detail[:200])]) from error
 
 
 def import_tasks(engine: Engine, path: Path, area_code: str | None = None) -> ImportSummary:

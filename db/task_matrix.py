@@ -12,7 +12,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
-from components.labels import t
+from labels import t
 
 COLUMN_SEQ = "序号"
 COLUMN_TITLE = "重点工作"

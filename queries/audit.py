@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import pandas as pd
-import streamlit as st
 from sqlalchemy import insert, select
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -32,11 +31,17 @@ class AuditEntry:
     detail: str = ""
 
 
-@st.cache_resource(show_spinner=False)
+_AUDIT_TABLE_READY: set[str] = set()
+
+
 def ensure_audit_table(db: str) -> bool:
-    """Create the audit table once per server if it is missing; False when that is not allowed."""
+    """Create the audit table once per server if it is missing; False when that is not allowed (or the
+    database is down: only a success is remembered, so a later call tries again)."""
+    if db in _AUDIT_TABLE_READY:
+        return True
     try:
         audit_log.create(engine_for(db), checkfirst=True)
+        _AUDIT_TABLE_READY.add(db)
         return True
     except SQLAlchemyError as error:  # a restricted role cannot create tables: `python -m db init` must
         LOG.error("audit_log table missing and cannot be created: %s", str(error).splitlines()[0])

@@ -12,14 +12,20 @@ from queries.drill import date_filter, in_area
 from queries.gateway import cached, read
 from queries.masking import mask_frame
 from queries.scope import Scope
-from rules.elimination import STABILITY_MONTHS
+from rules.compliance import compliance_findings
+from rules.elimination import PROCEDURAL_RULES, STABILITY_MONTHS  # noqa: F401  (PROCEDURAL_RULES: for the pages)
+
+
+IDENTITIES = ("case_id", "household_id", "head_name")  # what names a household; aggregates-only viewers lose them
+
+
+def _counted_only(frame: pd.DataFrame, scope: Scope) -> pd.DataFrame:
+    # Aggregates only: the rows are counted (by rule, by village), never named or linked.
+    return frame if scope.household_detail else frame.drop(columns=list(IDENTITIES))
 
 
 @cached
-def elimination_candidates(db: str, scope: Scope, area_code: str, area_level: str, asof: date) -> pd.DataFrame:
-    """Eliminations up to the as-of date that may break a rule: same month, under six months
-    (not natural), or a household without labour. A superset; rules.compliance decides exactly
-    (the clamped month end, e.g. Aug 31 -> Feb 28, is settled there)."""
+def _candidates(db: str, scope: Scope, area_code: str, area_level: str, asof: date) -> pd.DataFrame:
     case_, h = monitoring_case.c, household.c
     eliminated, identified = case_.eliminated_on, case_.identified_on
     month_gap = ((extract("year", eliminated) * 12 + extract("month", eliminated))
@@ -37,7 +43,17 @@ def elimination_candidates(db: str, scope: Scope, area_code: str, area_level: st
                    and_(func.coalesce(case_.elimination_kind, "") != "natural", short)))
         .order_by(eliminated.desc(), case_.id)
     )
-    candidates = mask_frame(read(db, statement), scope.personal_detail)
-    if not scope.household_detail:  # aggregates only: the rows are counted, never named
-        candidates["head_name"] = ""
-    return candidates
+    return mask_frame(read(db, statement), scope.personal_detail)
+
+
+def elimination_candidates(db: str, scope: Scope, area_code: str, area_level: str, asof: date) -> pd.DataFrame:
+    """Eliminations up to the as-of date that may break a rule: same month, under six months
+    (not natural), or a household without labour. A superset; rules.compliance decides exactly
+    (the clamped month end, e.g. Aug 31 -> Feb 28, is settled there)."""
+    return _counted_only(_candidates(db, scope, area_code, area_level, asof), scope)
+
+
+def area_findings(db: str, scope: Scope, area_code: str, area_level: str, asof: date) -> pd.DataFrame:
+    """The area's eliminations that broke a procedural rule (SQL narrows, rules.compliance decides);
+    without the household columns for viewers who see aggregates only."""
+    return _counted_only(compliance_findings(_candidates(db, scope, area_code, area_level, asof)), scope)

@@ -5,13 +5,17 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import and_, case, false, func, not_, or_, select
+from sqlalchemy import and_, case, exists, false, func, not_, or_, select
 
+from db.rollup_schema import rollup_case_spell, rollup_problem_spell, rollup_village
+from db.rollups import CASE_SPELLS
 from db.schema import guarantee_check, household, household_income, monitoring_case, monitoring_line
 from queries.gateway import cached, read
+from queries.rollups import use_rollup
 from queries.scope import PREFIX_LENGTH, Scope, ScopeError, child_key, code_range
 
-FIGURE_COLUMNS = ("households", "exited", "open_cases", "new_cases_year", "eliminated",
+# open_people: officials give 人 as well as 户 (风险未消除监测对象 N 户 M 人).
+FIGURE_COLUMNS = ("households", "exited", "open_cases", "open_people", "new_cases_year", "eliminated",
                   "open_problems", "under_line")
 
 
@@ -60,6 +64,7 @@ def _case_counts(db: str, where, asof: date) -> pd.DataFrame:
     statement = (
         select(household.c.village_code,
                _sum_if(is_open).label("open_cases"),
+               func.sum(case((is_open, household.c.size), else_=0)).label("open_people"),
                _sum_if(case_.identified_on >= date(asof.year, 1, 1)).label("new_cases_year"),
                _sum_if(not_(is_open)).label("eliminated"))
         .select_from(monitoring_case.join(household, household.c.id == case_.household_id))
@@ -92,9 +97,15 @@ def _under_line_counts(db: str, where, year: int, line: float) -> pd.DataFrame:
 
 @cached
 def income_year(db: str, asof: date) -> tuple[int | None, float | None]:
-    """The latest year up to the as-of date that has a monitoring line, and that line."""
+    """The income year the checks read on the as-of date, and its monitoring line: the latest year
+    up to the as-of year that has both income rows and a line. Income is collected once a year near
+    its end, so from January to autumn the calendar year has none yet (issue 20, rule 5); pages
+    name the year they use."""
+    # max(year) over the (year, per_capita_net) index reads one index entry per engine.
+    latest = (select(func.max(household_income.c.year))
+              .where(household_income.c.year <= asof.year).scalar_subquery())
     statement = (select(monitoring_line.c.year, monitoring_line.c.amount)
-                 .where(monitoring_line.c.year <= asof.year)
+                 .where(monitoring_line.c.year <= latest)
                  .order_by(monitoring_line.c.year.desc()).limit(1))
     frame = read(db, statement)
     if frame.empty:
@@ -103,18 +114,62 @@ def income_year(db: str, asof: date) -> tuple[int | None, float | None]:
 
 
 @cached
+def income_recorded(db: str, scope: Scope, area_code: str, area_level: str, asof: date) -> bool:
+    """True when some household under the area has income for the date's income year: without any, the
+    under-the-line count is unknown, not zero."""
+    year, _ = income_year(db, asof)
+    if year is None:
+        return False
+    where = in_area(household.c.village_code, area_code, area_level, scope)
+    statement = select(exists().where(household_income.c.year == year,
+                                      household_income.c.household_id == household.c.id, where).label("found"))
+    return bool(read(db, statement).iloc[0]["found"])
+
+
+def _weighted_if(condition, weight):
+    return func.sum(case((condition, weight), else_=0))
+
+
+def _rollup_counts(db: str, scope: Scope, area_code: str, area_level: str, asof: date) -> list[pd.DataFrame]:
+    """The household, case and open-problem counts per village from the village rollups: the same
+    figures as the row queries, from one row per village and dates instead of every case."""
+    village, spell, problem = rollup_village.c, rollup_case_spell.c, rollup_problem_spell.c
+    households = read(db, select(village.village_code, village.households, village.exited)
+                      .where(in_area(village.village_code, area_code, area_level, scope)))
+    is_open = or_(spell.eliminated_on.is_(None), spell.eliminated_on > asof)
+    cases = read(db, select(spell.village_code,
+                            _weighted_if(is_open, spell.n).label("open_cases"),
+                            _weighted_if(is_open, spell.people).label("open_people"),
+                            _weighted_if(spell.identified_on >= date(asof.year, 1, 1), spell.n).label("new_cases_year"),
+                            _weighted_if(not_(is_open), spell.n).label("eliminated"))
+                 .where(in_area(spell.village_code, area_code, area_level, scope), spell.split == "case_type",
+                        spell.identified_on <= asof)
+                 .group_by(spell.village_code))
+    problems = read(db, select(problem.village_code, func.sum(problem.n).label("open_problems"))
+                    .where(in_area(problem.village_code, area_code, area_level, scope), problem.checked_on <= asof,
+                           or_(problem.resolved_on.is_(None), problem.resolved_on > asof))
+                    .group_by(problem.village_code))
+    return [households, cases, problems]
+
+
+@cached
 def village_figures(db: str, scope: Scope, area_code: str, area_level: str, asof: date) -> pd.DataFrame:
-    """Key figures of every village under an area as of a date (index: village code)."""
+    """Key figures of every village under an area as of a date (index: village code, sorted).
+
+    Above village level, while the village rollups are fresh, households, cases and open problems
+    come from them; the people under the line always from the income rows (an index range)."""
     where = in_area(household.c.village_code, area_code, area_level, scope)
     year, line = income_year(db, asof)
-    parts = [_household_counts(db, where), _case_counts(db, where, asof),
-             _open_problem_counts(db, where, asof)]
+    if use_rollup(db, CASE_SPELLS, area_level):
+        parts = _rollup_counts(db, scope, area_code, area_level, asof)
+    else:
+        parts = [_household_counts(db, where), _case_counts(db, where, asof), _open_problem_counts(db, where, asof)]
     if year is not None:
         parts.append(_under_line_counts(db, where, year, line))
     per_village = pd.DataFrame(columns=["village_code"])
     for part in parts:
         per_village = per_village.merge(part, on="village_code", how="outer")
-    figures = per_village.set_index("village_code").reindex(columns=list(FIGURE_COLUMNS))
+    figures = per_village.set_index("village_code").reindex(columns=list(FIGURE_COLUMNS)).sort_index()
     return figures.fillna(0).astype("int64")
 
 
@@ -126,5 +181,9 @@ def figures_by_area(db: str, scope: Scope, area_code: str, area_level: str, grou
     keys = [child_key(code, group_level) for code in per_village.index]
     figures = per_village.groupby(keys).sum().reindex(columns=list(FIGURE_COLUMNS)).fillna(0).astype("int64")
     figures.index.name = "area_code"
-    figures["open_rate"] = (100 * figures["open_cases"] / figures["households"].where(figures["households"] > 0)).round(2)
+    from queries.rate_base import listed_households, per_100, rate_bases  # rate_base builds on this module
+
+    listed = listed_households(db, scope, area_code, area_level)
+    bases = rate_bases(per_village["households"], listed, group_level)
+    figures["open_rate"] = per_100(figures["open_cases"], bases)
     return figures

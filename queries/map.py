@@ -10,16 +10,20 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pandas as pd
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, func, literal, or_, select, union_all
 
-from db.schema import area, area_boundary, asset, household, monitoring_case, task_progress
+from db.schema import area, area_boundary, asset, household, task_milestone, task_progress
 from geo.boundaries import simplified_geojson
 from queries.areas import scope_filter
+from queries.area_query import AreaQuery
 from queries.drill import in_area, village_figures
 from queries.households import household_rows_allowed
 from queries.gateway import cached, read
 from queries.households import _open_case_as_of
-from queries.masking import mask_frame
+from queries.masking import coarsen_points, mask_frame
+from queries.overview import assets_by_village
+from queries.rate_base import listed_households, per_100, rate_bases
+from queries.rollups import case_source
 from queries.scope import Scope, ScopeError, child_key, code_range
 
 NEW_CASE_DAYS = 28  # "identified in the last 4 weeks"
@@ -30,44 +34,43 @@ SUM_COLUMNS = ("households", "open_cases", "new_cases_4w", "under_line", "open_p
                "eliminated_year", "cases_in_year", "asset_value")
 
 
-def _sum_if(condition):
-    return func.sum(case((condition, 1), else_=0))
-
-
-def _case_flows(db: str, where, asof: date) -> pd.DataFrame:
-    """Per village: cases identified in the last 4 weeks, eliminated this year, and open at some point this year."""
-    c = monitoring_case.c
+def _case_flows(db: str, scope: Scope, area_code: str, area_level: str, asof: date) -> pd.DataFrame:
+    """Per village: cases identified in the last 4 weeks, eliminated this year, and open at some point
+    this year (above village level from the village rollup while it is fresh)."""
+    c = case_source(db, area_level)
     year_start = date(asof.year, 1, 1)
     statement = (
-        select(household.c.village_code,
-               _sum_if(c.identified_on > asof - timedelta(days=NEW_CASE_DAYS)).label("new_cases_4w"),
-               _sum_if(and_(c.eliminated_on >= year_start, c.eliminated_on <= asof)).label("eliminated_year"),
-               _sum_if(or_(c.eliminated_on.is_(None), c.eliminated_on >= year_start)).label("cases_in_year"))
-        .select_from(monitoring_case.join(household, household.c.id == c.household_id))
-        .where(where, c.identified_on <= asof)
-        .group_by(household.c.village_code)
+        select(c.village.label("village_code"),
+               c.count_if(c.identified_on > asof - timedelta(days=NEW_CASE_DAYS)).label("new_cases_4w"),
+               c.count_if(and_(c.eliminated_on >= year_start, c.eliminated_on <= asof)).label("eliminated_year"),
+               c.count_if(or_(c.eliminated_on.is_(None), c.eliminated_on >= year_start)).label("cases_in_year"))
+        .select_from(c.joined)
+        .where(in_area(c.village, area_code, area_level, scope), *c.where, c.identified_on <= asof)
+        .group_by(c.village)
     )
     return read(db, statement)
 
 
-def _asset_values(db: str, where, asof: date) -> pd.DataFrame:
-    statement = (select(asset.c.village_code, func.sum(asset.c.value).label("asset_value"))
-                 .where(where, or_(asset.c.formed_year.is_(None), asset.c.formed_year <= asof.year))
-                 .group_by(asset.c.village_code))
-    return read(db, statement)
-
-
 def _unit_status_ranks(asof: date):
-    """Subquery: each unit's worst status over its tasks, each task at its latest report by the date."""
-    p = task_progress.c
+    """Subquery: each unit's worst status over its tasks, each task at its latest report by the date.
+
+    An open overdue milestone makes the unit overdue whatever its reports say (rules/tasks.py).
+    """
+    p, m = task_progress.c, task_milestone.c
     latest = (select(p.task_code, p.unit_code, func.max(p.reported_on).label("reported_on"))
-              .where(p.reported_on <= asof).group_by(p.task_code, p.unit_code).subquery("latest"))
+              .where(p.reported_on <= asof, p.review_state == "approved")
+              .group_by(p.task_code, p.unit_code).subquery("latest"))
     rank = case(*((p.status == status, value) for status, value in STATUS_RANK.items()), else_=None)
-    return (select(p.unit_code, func.max(rank).label("task_rank"))
-            .select_from(task_progress.join(latest, and_(p.task_code == latest.c.task_code,
-                                                         p.unit_code == latest.c.unit_code,
-                                                         p.reported_on == latest.c.reported_on)))
-            .group_by(p.unit_code).subquery("unit_rank"))
+    reported = (select(p.unit_code.label("unit_code"), rank.label("task_rank"))
+                .select_from(task_progress.join(latest, and_(p.task_code == latest.c.task_code,
+                                                             p.unit_code == latest.c.unit_code,
+                                                             p.reported_on == latest.c.reported_on)))
+                .where(p.review_state == "approved"))
+    late = (select(m.unit_code.label("unit_code"), literal(STATUS_RANK["overdue"]).label("task_rank"))
+            .where(m.due_on < asof, or_(m.done_on.is_(None), m.done_on > asof)))
+    ranks = union_all(reported, late).subquery("ranks")
+    return (select(ranks.c.unit_code, func.max(ranks.c.task_rank).label("task_rank"))
+            .group_by(ranks.c.unit_code).subquery("unit_rank"))
 
 
 def _task_ranks(db: str, where, asof: date) -> pd.DataFrame:
@@ -94,11 +97,14 @@ def village_map_part(db: str, scope: Scope, area_code: str, area_level: str, aso
     """One part of the map's inputs per village under an area as of a date (index: village code)."""
     if part == "base":
         return village_figures(db, scope, area_code, area_level, asof)[list(PART_COLUMNS["base"])]
-    column = asset.c.village_code if part == "assets" else household.c.village_code
-    where = in_area(column, area_code, area_level, scope)
-    reader = {"flows": _case_flows, "assets": _asset_values, "tasks": _task_ranks}[part]
-    frame = reader(db, where, asof).set_index("village_code")
-    return frame.reindex(columns=list(PART_COLUMNS[part]))
+    if part == "assets":  # the cockpit's and the briefing's asset rows, summed per village
+        rows = assets_by_village(AreaQuery(db, scope, area_code, area_level, asof))
+        return rows.groupby("village_code")[["value"]].sum().rename(columns={"value": "asset_value"})
+    if part == "flows":
+        frame = _case_flows(db, scope, area_code, area_level, asof)
+    else:
+        frame = _task_ranks(db, in_area(household.c.village_code, area_code, area_level, scope), asof)
+    return frame.set_index("village_code").reindex(columns=list(PART_COLUMNS[part])).sort_index()
 
 
 def village_map_figures(db: str, scope: Scope, area_code: str, area_level: str, asof: date,
@@ -121,7 +127,8 @@ def map_figures(db: str, scope: Scope, area_code: str, area_level: str, group_le
     keys = [child_key(code, group_level) for code in per_village.index]
     grouped = per_village.groupby(keys)
     figures = grouped[[column for column in SUM_COLUMNS if column in per_village.columns]].sum()
-    figures["open_rate"] = (100 * figures["open_cases"] / figures["households"].where(figures["households"] > 0)).round(2)
+    bases = rate_bases(per_village["households"], listed_households(db, scope, area_code, area_level), group_level)
+    figures["open_rate"] = per_100(figures["open_cases"], bases)
     if "flows" in parts:
         in_year = figures["cases_in_year"].where(figures["cases_in_year"] > 0)
         figures["elimination_share"] = (100 * figures["eliminated_year"] / in_year).round(1)
@@ -155,7 +162,10 @@ def child_boundaries(db: str, scope: Scope, area_code: str, area_level: str, chi
 
 @cached
 def village_points(db: str, scope: Scope, village_code: str, asof: date) -> pd.DataFrame:
-    """One village's households with coordinates and status (open case type or poverty status), masked."""
+    """One village's households with coordinates and status (open case type or poverty status), masked.
+
+    Masked roles get the points on the coarse grid of queries.masking as well as masked names.
+    """
     if not scope.covers(village_code, "village"):
         raise ScopeError(village_code)
     open_case = _open_case_as_of(village_code, asof)
@@ -165,7 +175,7 @@ def village_points(db: str, scope: Scope, village_code: str, asof: date) -> pd.D
                  .where(h.village_code == village_code, household_rows_allowed(scope),
                         h.lat.isnot(None), h.lon.isnot(None))
                  .order_by(h.id))
-    return mask_frame(read(db, statement), scope.personal_detail)
+    return coarsen_points(mask_frame(read(db, statement), scope.personal_detail), scope.personal_detail)
 
 
 @cached

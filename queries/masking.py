@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 
+# Masked roles get household points on a grid of this many degrees (0.001° is about 110 m north-south
+# and 95-105 m east-west in China): close enough to see a cluster, too coarse to find one house.
+POINT_GRID_DEGREES = 0.001
+_GRID_DECIMALS = 3
+
 
 def mask_name(name: str | None) -> str:
     """张三 -> 张*, 张小三 -> 张*三, 欧阳小明 -> 欧**明: keep the first and last character."""
@@ -45,3 +50,19 @@ def mask_frame(frame: pd.DataFrame, full_detail: bool) -> pd.DataFrame:
         if column in masked.columns:
             masked[column] = masked[column].map(masker)
     return masked
+
+
+def coarsen_points(frame: pd.DataFrame, full_detail: bool) -> pd.DataFrame:
+    """Snap the lat/lon columns to the point grid unless the viewer may see full detail.
+
+    A masked name beside an exact point still names the household; on the grid several houses
+    share one point. Snapping (not random jitter) keeps the result the same on every view, so
+    averaging many views reveals nothing more.
+    """
+    if full_detail:
+        return frame
+    coarse = frame.copy()
+    for column in ("lat", "lon"):
+        if column in coarse.columns:
+            coarse[column] = pd.to_numeric(coarse[column]).round(_GRID_DECIMALS)
+    return coarse

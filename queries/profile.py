@@ -6,19 +6,23 @@ on the as-of date (a resolution or an end after that date is not yet known).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
 from sqlalchemy import case, select
 
 from db.schema import assistance, guarantee_check, household, household_income, monitoring_line, visit
-from queries.areas import scope_filter
+from queries.drill import income_year
 from queries.gateway import cached, read
+from queries.households import household_cases, household_record, household_rows_allowed
 from queries.scope import Scope
+from rules.assessment import Assessment, assess_household
 
 
 def _own(scope: Scope, household_id: int):
-    return (household.c.id == household_id, scope_filter(household.c.village_code, scope))
+    # The same rule as the lists: in scope, and only for viewers who may see household rows at all.
+    return (household.c.id == household_id, household_rows_allowed(scope))
 
 
 @cached
@@ -66,3 +70,30 @@ def household_visits(db: str, scope: Scope, household_id: int, asof: date) -> pd
                  .where(*_own(scope, household_id), visit.c.visited_on <= asof)
                  .order_by(visit.c.visited_on.desc()))
     return read(db, statement)
+
+
+@dataclass(frozen=True)
+class HouseholdProfile:
+    """One household's records as of a date, and what the seed-003 rules say about them."""
+
+    record: pd.Series
+    cases: pd.DataFrame
+    incomes: pd.DataFrame
+    checks: pd.DataFrame
+    measures: pd.DataFrame
+    visits: pd.DataFrame
+    assessment: Assessment
+
+
+def household_profile(db: str, scope: Scope, household_id: int, asof: date) -> HouseholdProfile | None:
+    """The household's profile; None when it does not exist or lies outside the scope."""
+    record = household_record(db, scope, household_id)
+    if record.empty:
+        return None
+    args = (db, scope, household_id, asof)
+    cases, incomes, checks = household_cases(*args), household_incomes(*args), household_checks(*args)
+    measures, visits = household_measures(*args), household_visits(*args)
+    year, _line = income_year(db, asof)
+    row = record.iloc[0]
+    return HouseholdProfile(row, cases, incomes, checks, measures, visits,
+                            assess_household(row, cases, incomes, checks, measures, visits, asof, year))

@@ -19,10 +19,12 @@ class Scope:
 
     roots: tuple[tuple[str, str], ...]  # (area code, level) pairs
     personal_detail: bool = False
-    # Defaults keep Scope(roots=..., personal_detail=...) meaning what it always did.
-    household_detail: bool = True  # False: aggregates only, household rows come back empty
+    # Least access by default: a caller that wants household rows must say so.
+    household_detail: bool = False  # False: aggregates only, household rows come back empty
     unit_code: str | None = None  # the viewer's own unit (department heads): "mine" in the task matrix
     audit_reader: bool = False  # may read the audit log (county leaders)
+    reports_unit: str | None = None  # the unit whose progress the viewer may report (department heads, reporters)
+    reviews_reports: bool = False  # may approve or return units' reports (the county office)
 
     def ranges(self) -> list[tuple[str, str]]:
         """Code ranges (inclusive) covering every area under the roots."""

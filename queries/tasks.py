@@ -6,15 +6,15 @@ county), but each task belongs to an area (task.area_code). A viewer sees the ta
 under their scope roots and of every area above a root (a township's viewer sees the county's
 matrix), plus tasks tied to no area. Units are not area data: every unit is listed.
 
-Status rule for a cell as of a date: the unit's latest progress report on or before the date
-gives percent and status (no report yet: not_started); 100 % or a "done" report is done; otherwise
-any milestone of that unit on that task due before the date and not done by it makes it overdue.
+Status rule for a cell as of a date (rules/tasks.py, the one definition): the unit's latest approved
+progress report on or before the date gives percent and status, and any milestone of that unit on that task
+due before the date and not done by it makes the cell overdue, even over a 100 % report.
 Every table here grows with tasks and units, never with households.
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import pandas as pd
 from sqlalchemy import and_, false, func, or_, select, true
@@ -22,10 +22,12 @@ from sqlalchemy import and_, false, func, or_, select, true
 from db.schema import task, task_milestone, task_progress, task_unit, unit
 from queries.gateway import cached, read
 from queries.scope import CODE_LENGTH, PREFIX_LENGTH, Scope, code_range
+from rules.calendar import WEEK
+from rules.tasks import BEHIND, task_status
 
-STATUSES = ("overdue", "at_risk", "not_started", "on_track", "done")  # worst first
-BEHIND = ("overdue", "at_risk")
-WEEK = timedelta(days=7)
+
+# Only reports the county office approved count (issue 16); rows loaded by other systems are approved.
+APPROVED = task_progress.c.review_state == "approved"
 
 
 def task_scope_filter(column, scope: Scope):
@@ -48,7 +50,8 @@ def _started_by(asof: date | None):
     return true() if asof is None else or_(task.c.starts_on.is_(None), task.c.starts_on <= asof)
 
 
-def _visible_codes(scope: Scope, asof: date | None = None):
+def visible_task_codes(scope: Scope, asof: date | None = None):
+    """A subquery of the task codes the scope may see (started by asof, if given); for `.in_()` filters."""
     return select(task.c.code).where(task_scope_filter(task.c.area_code, scope), _started_by(asof))
 
 
@@ -73,7 +76,7 @@ def unit_list(db: str, scope: Scope) -> pd.DataFrame:
 def task_links(db: str, scope: Scope, asof: date | None = None) -> pd.DataFrame:
     """Who does what: (task_code, unit_code, role) for the visible tasks (started by asof, if given)."""
     statement = (select(task_unit.c.task_code, task_unit.c.unit_code, task_unit.c.role)
-                 .where(task_unit.c.task_code.in_(_visible_codes(scope, asof)))
+                 .where(task_unit.c.task_code.in_(visible_task_codes(scope, asof)))
                  .order_by(task_unit.c.task_code, task_unit.c.role, task_unit.c.unit_code))
     return read(db, statement)
 
@@ -87,17 +90,17 @@ def _overdue_condition(asof: date):
 def cell_status(db: str, scope: Scope, asof: date) -> pd.DataFrame:
     """One row per (task, unit) on a visible task: latest report on or before asof, overdue milestones, status."""
     p, m = task_progress.c, task_milestone.c
-    visible = _visible_codes(scope, asof)
+    visible = visible_task_codes(scope, asof)
     # The latest report per pair: its date by GROUP BY, then the highest id on that date. Two small
     # aggregates beat a window function here (SQLite: 5 ms instead of 20 ms on the sample's reports).
     last_on = (select(p.task_code, p.unit_code, func.max(p.reported_on).label("last_on"))
-               .where(p.reported_on <= asof, p.task_code.in_(visible))
+               .where(p.reported_on <= asof, p.task_code.in_(visible), APPROVED)
                .group_by(p.task_code, p.unit_code).subquery("last_on"))
     latest_ids = (select(func.max(p.id))
                   .select_from(task_progress.join(last_on, and_(last_on.c.task_code == p.task_code,
                                                                 last_on.c.unit_code == p.unit_code,
                                                                 last_on.c.last_on == p.reported_on)))
-                  .group_by(p.task_code, p.unit_code))
+                  .where(APPROVED).group_by(p.task_code, p.unit_code))
     ranked = (select(p.task_code, p.unit_code, p.percent, p.status.label("reported_status"), p.reported_on, p.note)
               .where(p.id.in_(latest_ids)).subquery("latest"))
     overdue = (select(m.task_code, m.unit_code, func.count().label("overdue"))
@@ -116,20 +119,9 @@ def cell_status(db: str, scope: Scope, asof: date) -> pd.DataFrame:
         .order_by(pairs.c.task_code, pairs.c.unit_code))
     cells = read(db, statement)
     cells["overdue"] = cells["overdue"].astype("int64")
-    cells["status"] = [derive_status(s, pct, late) for s, pct, late
+    cells["status"] = [task_status(s, pct, late) for s, pct, late
                        in zip(cells["reported_status"], cells["percent"], cells["overdue"])]
     return cells
-
-
-def derive_status(reported_status: str | None, percent: float | None, overdue: int) -> str:
-    """A cell's status from its latest report and its milestones overdue on the date (module rule)."""
-    if not isinstance(reported_status, str):
-        return "not_started"
-    if reported_status == "done" or (percent is not None and percent >= 100):
-        return "done"
-    if overdue > 0:
-        return "overdue"
-    return reported_status if reported_status in STATUSES else "on_track"
 
 
 @cached
@@ -137,7 +129,7 @@ def milestones(db: str, scope: Scope, asof: date, task_code: str | None = None,
                unit_code: str | None = None) -> pd.DataFrame:
     """Milestones of visible tasks (optionally one task / unit); completions after asof not yet known."""
     m = task_milestone.c
-    conditions = [m.task_code.in_(_visible_codes(scope, asof))]
+    conditions = [m.task_code.in_(visible_task_codes(scope, asof))]
     if task_code is not None:
         conditions.append(m.task_code == task_code)
     if unit_code is not None:
@@ -152,7 +144,7 @@ def overdue_milestones(db: str, scope: Scope, asof: date) -> pd.DataFrame:
     """Every milestone overdue on asof across the visible tasks, longest overdue first."""
     m = task_milestone.c
     statement = (select(m.id, m.task_code, m.unit_code, m.title, m.due_on, m.done_on)
-                 .where(_overdue_condition(asof), m.task_code.in_(_visible_codes(scope, asof)))
+                 .where(_overdue_condition(asof), m.task_code.in_(visible_task_codes(scope, asof)))
                  .order_by(m.due_on, m.task_code, m.unit_code, m.id))
     return _with_lateness(read(db, statement), asof)
 
@@ -172,7 +164,8 @@ def progress_history(db: str, scope: Scope, task_code: str, asof: date) -> pd.Da
     """Every progress report on one visible task up to asof, for the chart of percent over time."""
     p = task_progress.c
     statement = (select(p.unit_code, p.reported_on, p.percent, p.status, p.note)
-                 .where(p.task_code == task_code, p.reported_on <= asof, p.task_code.in_(_visible_codes(scope, asof)))
+                 .where(p.task_code == task_code, p.reported_on <= asof, APPROVED,
+                        p.task_code.in_(visible_task_codes(scope, asof)))
                  .order_by(p.unit_code, p.reported_on, p.id))
     return read(db, statement)
 

@@ -4,14 +4,24 @@ from __future__ import annotations
 
 import pandas as pd
 
+from db.rollup_schema import rollup_case_spell
+from db.rollups import CASE_SPELLS
 from db.schema import case_risk, household, monitoring_case
 from queries.drill import in_area
 from queries.gateway import cached
+from queries.rollups import use_rollup
 from queries.scope import Scope
-from queries.trend_period import Period, area_key, count_spells, stock_and_flows
+from queries.trend_period import area_key, count_spells, stock_and_flows
+from rules.calendar import Period
 
 CASE_FLOWS = ("identified", "eliminated_stable", "eliminated_natural")
 SPLITS = ("case_type", "risk")  # what a series is broken down by
+
+
+def _rollup_source(split: str):
+    """The same spells from the village rollup: no household join, one row per village and dates."""
+    spell = rollup_case_spell.c
+    return rollup_case_spell, spell.key.label("key"), spell.village_code, spell.split == split
 
 
 def _source(split: str):
@@ -29,13 +39,21 @@ def _source(split: str):
 def case_flows(db: str, scope: Scope, area_code: str, area_level: str, group_level: str,
                period: Period, split: str = "case_type") -> pd.DataFrame:
     """Per area at group_level, breakdown key and month: identified, eliminated (stable / natural)
-    and cases open at the start and end of the month. One grouped query; cost grows with cases."""
-    case_ = monitoring_case.c
-    where = in_area(household.c.village_code, area_code, area_level, scope)
-    joined, key = _source(split)
-    keys = [area_key(household.c.village_code, group_level), key]
-    opening, identified, eliminated = count_spells(db, case_.identified_on, case_.eliminated_on, joined, [where],
-                                                   keys, period, end_keys=(case_.elimination_kind,))
+    and cases open at the start and end of the month. One grouped query: above village level on
+    the village rollup while it is fresh (cost grows with villages and dates), else on the cases."""
+    if use_rollup(db, CASE_SPELLS, area_level):
+        spell = rollup_case_spell.c
+        joined, key, village, of_split = _rollup_source(split)
+        where = [in_area(village, area_code, area_level, scope), of_split]
+        start, end, ended_as, weight = spell.identified_on, spell.eliminated_on, spell.elimination_kind, spell.n
+    else:
+        case_ = monitoring_case.c
+        (joined, key), village = _source(split), household.c.village_code
+        where = [in_area(village, area_code, area_level, scope)]
+        start, end, ended_as, weight = case_.identified_on, case_.eliminated_on, case_.elimination_kind, None
+    keys = [area_key(village, group_level), key]
+    opening, identified, eliminated = count_spells(db, start, end, joined, where, keys, period,
+                                                   end_keys=(ended_as,), weight=weight)
     flows = {"identified": identified}
     for kind in ("stable", "natural"):
         flows[f"eliminated_{kind}"] = eliminated[eliminated["elimination_kind"] == kind]

@@ -5,21 +5,32 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy import false
 
+from db.rollup_schema import rollup_problem_spell
+from db.rollups import CASE_SPELLS
 from db.schema import guarantee_check, household
 from queries.drill import in_area
 from queries.gateway import cached
+from queries.rollups import use_rollup
 from queries.scope import Scope
-from queries.trend_period import Period, area_key, count_spells, quarter_of, stock_and_flows
+from queries.trend_period import area_key, count_spells, stock_and_flows
+from rules.calendar import Period, quarter_of
 
 
 @cached
 def problem_flows(db: str, scope: Scope, area_code: str, area_level: str, period: Period) -> pd.DataFrame:
     """Per item and month: problems found (failed checks), cleared, and open at month start and end."""
-    check = guarantee_check.c
-    joined = guarantee_check.join(household, household.c.id == check.household_id)
-    where = [in_area(household.c.village_code, area_code, area_level, scope), check.ok == false()]
-    keys = [area_key(household.c.village_code, area_level), check.item.label("key")]
-    opening, found, cleared = count_spells(db, check.checked_on, check.resolved_on, joined, where, keys, period)
+    if use_rollup(db, CASE_SPELLS, area_level):  # above village level, while fresh: the village rollup
+        spell = rollup_problem_spell.c
+        joined, village, item, weight = rollup_problem_spell, spell.village_code, spell.item, spell.n
+        found_on, cleared_on, where = spell.checked_on, spell.resolved_on, []
+    else:
+        check = guarantee_check.c
+        joined = guarantee_check.join(household, household.c.id == check.household_id)
+        village, item, weight = household.c.village_code, check.item, None
+        found_on, cleared_on, where = check.checked_on, check.resolved_on, [check.ok == false()]
+    where.append(in_area(village, area_code, area_level, scope))
+    keys = [area_key(village, area_level), item.label("key")]
+    opening, found, cleared = count_spells(db, found_on, cleared_on, joined, where, keys, period, weight=weight)
     return stock_and_flows(period.months(), ["area_code", "key"], opening,
                            {"found": found, "cleared": cleared}, outflows=("cleared",))
 

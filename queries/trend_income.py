@@ -8,9 +8,11 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Integer, case, cast, func, select
 
-from db.schema import area_income, household, household_income, monitoring_line
+from db.rollup_schema import rollup_income_bin
+from db.schema import area_income, household, household_income, income_benchmark, monitoring_line
 from queries.areas import scope_filter
 from queries.gateway import cached, read
+from queries.rollups import CASE_SPELLS, use_rollup
 from queries.scope import Scope, ScopeError, code_range
 
 QUANTILES = (0.1, 0.25, 0.5, 0.75, 0.9)
@@ -80,13 +82,29 @@ def quantiles_from_bins(bins: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame.from_dict(result, orient="index", columns=list(QUANTILE_COLUMNS))
 
 
+def _rollup_histogram(db: str, scope: Scope, area_code: str, area_level: str) -> pd.DataFrame:
+    """The same bins summed from the village rollup (one row per village, year and bin)."""
+    if not scope.covers(area_code, area_level):
+        raise ScopeError(area_code)
+    binned = rollup_income_bin.c
+    statement = (select(binned.year, binned.bin, func.sum(binned.households).label("households"),
+                        func.sum(binned.people).label("people"), func.sum(binned.income).label("income"),
+                        func.sum(binned.under_line).label("under_line"))
+                 .where(binned.village_code.between(*code_range(area_code, area_level)))
+                 .group_by(binned.year, binned.bin))
+    return read(db, statement)
+
+
 @cached
 def income_distribution(db: str, scope: Scope, area_code: str, area_level: str, first_year: int,
                         last_year: int) -> pd.DataFrame:
     """Per year: exited households with an income record, people, mean per person, households
-    under the monitoring line, and the 10/25/50/75/90 % quantiles of per-capita net income."""
-    joined, conditions = _exited_incomes(scope, area_code, area_level)
-    bins = _histogram(db, joined, conditions)
+    under the monitoring line, and the 10/25/50/75/90 % quantiles of per-capita net income
+    (above village level from the village rollup's bins while it is fresh)."""
+    if use_rollup(db, CASE_SPELLS, area_level):
+        bins = _rollup_histogram(db, scope, area_code, area_level)
+    else:
+        bins = _histogram(db, *_exited_incomes(scope, area_code, area_level))
     columns = ["year", "households", "people", "mean", "under_line", *QUANTILE_COLUMNS]
     if bins.empty:
         return pd.DataFrame(columns=columns)
@@ -99,10 +117,24 @@ def income_distribution(db: str, scope: Scope, area_code: str, area_level: str, 
     return frame[columns].sort_values("year").reset_index(drop=True)
 
 
+NATIONAL_SERIES = "national_rural"
+
+
+@cached
+def national_income(db: str, first_year: int, last_year: int) -> pd.DataFrame:
+    """Per year: the national rural per-capita disposable income and its source (the second half of
+    两高于 compares the area's rural income growth with it)."""
+    b = income_benchmark.c
+    frame = read(db, select(b.year, b.amount.label("national"), b.source.label("national_source"))
+                 .where(b.series == NATIONAL_SERIES, b.year.between(first_year - 1, last_year)))
+    return frame.astype({"year": int})
+
+
 @cached
 def income_benchmarks(db: str, scope: Scope, chain: tuple[str, ...], first_year: int, last_year: int) -> pd.DataFrame:
-    """Per year: the monitoring line and the local rural per-capita income of the deepest area in
-    chain (the area and its ancestors, top first) that publishes one, with that area's code."""
+    """Per year: the monitoring line, the national rural income (with its source) and the local rural
+    per-capita income of the deepest area in chain (the area and its ancestors, top first) that
+    publishes one, with that area's code."""
     lines = read(db, select(monitoring_line.c.year, monitoring_line.c.amount.label("line"))
                  .where(monitoring_line.c.year.between(first_year, last_year)))
     local = read(db, select(area_income.c.area_code, area_income.c.year, area_income.c.rural_per_capita)
@@ -110,6 +142,7 @@ def income_benchmarks(db: str, scope: Scope, chain: tuple[str, ...], first_year:
                         area_income.c.year.between(first_year, last_year)))
     frame = pd.DataFrame({"year": range(first_year, last_year + 1)})
     frame = frame.merge(lines.astype({"year": int}), on="year", how="left")
+    frame = frame.merge(national_income(db, first_year, last_year), on="year", how="left")
     if local.empty:
         return frame.assign(rural_per_capita=float("nan"), rural_area_code=None)
     # Villages publish no average: the township's (or the county's) stands for them.

@@ -1,10 +1,6 @@
-"""The period a trend covers, its months, and counting dated rows per month in SQL on every engine."""
+"""Counting dated rows per month of a period in SQL on every engine (the months themselves: rules.calendar)."""
 
 from __future__ import annotations
-
-import calendar
-from dataclasses import dataclass
-from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -12,58 +8,7 @@ from sqlalchemy import case, extract, func, or_, select
 
 from queries.gateway import read
 from queries.scope import CODE_LENGTH, PREFIX_LENGTH
-
-
-@dataclass(frozen=True)
-class Period:
-    """From the first day of a month to a cut-off day (a month's end, or an earlier as-of date)."""
-
-    first: date
-    cut: date
-
-    def months(self) -> list[str]:
-        """Every month of the period as "YYYY-MM", oldest first (generated here, not by SQL)."""
-        return month_range(self.first, self.cut)
-
-    def years(self) -> list[int]:
-        """Every calendar year the period touches."""
-        return list(range(self.first.year, self.cut.year + 1))
-
-
-def month_key(day: date) -> str:
-    """The "YYYY-MM" key of a day."""
-    return f"{day.year:04d}-{day.month:02d}"
-
-
-def month_start(key: str) -> date:
-    """The first day of a "YYYY-MM" month."""
-    return date(int(key[:4]), int(key[5:7]), 1)
-
-
-def month_end(key: str) -> date:
-    """The last day of a "YYYY-MM" month."""
-    year, month = int(key[:4]), int(key[5:7])
-    return date(year, month, calendar.monthrange(year, month)[1])
-
-
-def shift_month(key: str, months: int) -> str:
-    """The "YYYY-MM" key `months` later (earlier when negative)."""
-    index = int(key[:4]) * 12 + int(key[5:7]) - 1 + months
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
-
-
-def month_range(first: date, last: date) -> list[str]:
-    """Month keys from first's month to last's month inclusive."""
-    keys, key, stop = [], month_key(first), month_key(last)
-    while key <= stop:
-        keys.append(key)
-        key = shift_month(key, 1)
-    return keys
-
-
-def quarter_of(key: str) -> str:
-    """The "YYYY-Qn" label of a "YYYY-MM" month."""
-    return f"{key[:4]}-Q{(int(key[5:7]) - 1) // 3 + 1}"
+from rules.calendar import Period, month_key
 
 
 def area_key(village_column, group_level: str):
@@ -83,12 +28,12 @@ def _month_keys(years: pd.Series, months: pd.Series) -> list:
 
 
 def count_spells(db: str, start_column, end_column, joined, conditions: list, keys: list, period: Period,
-                 end_keys: tuple = ()) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+                 end_keys: tuple = (), weight=None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Rows that open on start_column and close on end_column (NULL: still open), in ONE query:
     (open when the period starts, opened per month, closed per month [per end_keys too]).
 
     The rows are counted per (keys, start month, end month); an end after the cut-off day counts
-    as still open. Splitting that small table in pandas replaces three scans of the fact table
+    as still open (weight: a column of counts to sum, as in a rollup, instead of counting rows). Splitting that small table in pandas replaces three scans of the fact table
     by one (1M households, county: 2.5 s -> 0.9 s for the 三保障 problems).
     """
     # coalesce(d, d) is d, but no index serves it: the period spans most rows, and SQLite would
@@ -99,7 +44,8 @@ def count_spells(db: str, start_column, end_column, joined, conditions: list, ke
                case((ended, extract("year", end_column)), else_=None).label("end_year"),
                case((ended, extract("month", end_column)), else_=None).label("end_month")]
     where = [start <= period.cut, or_(start >= period.first, end_column.is_(None), end >= period.first)]
-    statement = (select(*keys, *end_keys, *columns, func.count().label("n")).select_from(joined)
+    counted = func.count() if weight is None else func.sum(weight)
+    statement = (select(*keys, *end_keys, *columns, counted.label("n")).select_from(joined)
                  .where(*conditions, *where).group_by(*keys, *end_keys, *columns))
     rows = pad_codes(read(db, statement))
     rows["start"] = pd.Series(_month_keys(rows.pop("start_year"), rows.pop("start_month")), index=rows.index, dtype=object)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pandas as pd
-from sqlalchemy import and_, exists, false, func, literal, or_, select
+from sqlalchemy import and_, case, exists, false, func, literal, or_, select
 
 from db.schema import (assistance, guarantee_check, household, household_income, monitoring_case,
                        monitoring_line, visit)
@@ -18,6 +18,8 @@ from queries.gateway import cached, read
 from queries.masking import mask_frame
 from queries.scope import Scope, child_key
 from rules import warnings as rule
+from rules.measures import SAFETY_NET
+from rules.warnings import WARNING_RULES  # noqa: F401  (the rule codes these queries count, for the pages)
 
 LIST_LIMIT = 300  # rows per rule in a list; the counts are always complete
 ROW_COLUMNS = ("household_id", "village_code", "head_name", "rule", "since", "evidence", "values")
@@ -44,6 +46,29 @@ def _income_below_line(where, level: str, asof: date, year: int | None, line: fl
                          .join(before_line, before_line.c.year == before.c.year))
             .where(where, income.year == year, income.per_capita_net < line,
                    before.c.per_capita_net >= before_line.c.amount))
+
+
+def _should_monitor(where, level: str, asof: date, year: int | None, line: float | None):
+    """应纳未纳: no open case, and under the standard UNDER_LINE_YEARS years running or large rigid
+    spending this year (rules.warnings._should_monitor)."""
+    if year is None:
+        return None
+    since_year = exists().where(case_.household_id == h.id, case_.identified_on <= asof,  # per household: by key
+                                or_(case_.eliminated_on.is_(None), case_.eliminated_on >= date(year, 1, 1)))
+    earlier = []
+    for back in range(1, rule.UNDER_LINE_YEARS):
+        past, past_line = household_income.alias(f"past{back}"), monitoring_line.alias(f"past_line{back}")
+        earlier.append(exists().where(past.c.household_id == h.id, past.c.year == year - back,
+                                      past_line.c.year == past.c.year, past.c.per_capita_net < past_line.c.amount))
+    under = and_(income.per_capita_net < line, *earlier)
+    total = income.per_capita_net * h.size
+    rigid = income.rigid_expenditure >= rule.SPIKE_SHARE * total
+    return (select(h.id.label("household_id"), h.village_code, h.head_name, income.year,
+                   income.per_capita_net.label("income"), literal(line).label("line"),
+                   case((under, 1), else_=0).label("under"), func.coalesce(income.rigid_expenditure, 0).label("rigid"),
+                   total.label("total"))
+            .select_from(household_income.join(household, h.id == income.household_id))
+            .where(where, income.year == year, or_(under, rigid), ~since_year))
 
 
 def _spending_spike(where, level: str, asof: date, year: int | None, line: float | None):
@@ -74,14 +99,27 @@ def _new_guarantee_problem(where, level: str, asof: date, year: int | None, line
 
 def _open_without_measure(where, level: str, asof: date, year: int | None, line: float | None):
     measure = assistance.c
+    # In force on the date (rules.measures.in_force), not merely started once.
     serving = exists().where(measure.household_id == case_.household_id, measure.started_on <= asof,
-                             measure.started_on >= case_.identified_on)
+                             measure.started_on >= case_.identified_on,
+                             or_(measure.ended_on.is_(None), measure.ended_on >= asof))
     return (select(h.id.label("household_id"), h.village_code, h.head_name,
                    case_.identified_on.label("identified"))
             .select_from(monitoring_case.join(household, h.id == case_.household_id))
             .where(where, _open_on(asof, level),
                    date_filter(case_.identified_on, level) <= asof - timedelta(days=rule.NO_MEASURE_DAYS),
                    ~serving))
+
+
+def _no_safety_net(where, level: str, asof: date, year: int | None, line: float | None):
+    """An open case of a household without labour and no 低保/特困 in force (rules.measures)."""
+    measure = assistance.c
+    covered = exists().where(measure.household_id == case_.household_id, measure.kind.in_(SAFETY_NET),
+                             measure.started_on <= asof, or_(measure.ended_on.is_(None), measure.ended_on >= asof))
+    return (select(h.id.label("household_id"), h.village_code, h.head_name,
+                   case_.identified_on.label("identified"))
+            .select_from(monitoring_case.join(household, h.id == case_.household_id))
+            .where(where, _open_on(asof, level), h.labor_capacity == "none", ~covered))
 
 
 def _no_recent_visit(where, level: str, asof: date, year: int | None, line: float | None):
@@ -97,11 +135,13 @@ def _no_recent_visit(where, level: str, asof: date, year: int | None, line: floa
             .where(where, _open_on(asof, level), date_filter(case_.identified_on, level) <= since, ~recent))
 
 
-_STATEMENTS = {"income_below_line": _income_below_line, "new_guarantee_problem": _new_guarantee_problem,
+_STATEMENTS = {"should_monitor": _should_monitor, "no_safety_net": _no_safety_net,
+               "income_below_line": _income_below_line, "new_guarantee_problem": _new_guarantee_problem,
                "spending_spike": _spending_spike, "open_without_measure": _open_without_measure,
                "no_recent_visit": _no_recent_visit}  # in rules.WARNING_RULES order
 # The column a capped list keeps the newest of (the "since" date follows from it).
-_NEWEST_BY = {"income_below_line": "household_id", "spending_spike": "household_id",
+_NEWEST_BY = {"should_monitor": "household_id", "no_safety_net": "identified",
+              "income_below_line": "household_id", "spending_spike": "household_id",
               "new_guarantee_problem": "checked", "open_without_measure": "identified",
               "no_recent_visit": "recent"}
 
@@ -112,16 +152,22 @@ def _year_end(rows: pd.DataFrame, asof: date) -> pd.Series:
 
 # The day each warning started to apply, from its firing rows: the list's "since" (newest first)
 # and the cockpit's "new this week" both read it here.
-_STARTED = {"income_below_line": _year_end, "spending_spike": _year_end,
+_STARTED = {"should_monitor": _year_end, "no_safety_net": lambda rows, asof: rows["identified"],
+            "income_below_line": _year_end, "spending_spike": _year_end,
             "new_guarantee_problem": lambda rows, asof: rows["checked"],
             "open_without_measure": lambda rows, asof: rows["identified"] + timedelta(days=rule.NO_MEASURE_DAYS),
             "no_recent_visit": lambda rows, asof: rows["recent"] + timedelta(days=rule.VISIT_DAYS)}
 # Warnings that start on a day (not a yearly figure): these can be "new this week".
-EVENT_RULES = ("new_guarantee_problem", "open_without_measure", "no_recent_visit")
+EVENT_RULES = ("new_guarantee_problem", "open_without_measure", "no_safety_net", "no_recent_visit")
 
 
 def _values(rule_code: str, row: pd.Series, asof: date) -> dict:
     """The evidence values, named as rules.warnings names them."""
+    if rule_code == "should_monitor":
+        return {"year": int(row["year"]), "income": float(row["income"]), "line": float(row["line"]),
+                "under": bool(row["under"]), "rigid": float(row["rigid"]), "total": float(row["total"])}
+    if rule_code == "no_safety_net":
+        return {"identified": row["identified"]}
     if rule_code == "income_below_line":
         return {"year": int(row["year"]), "income": float(row["income"]), "line": float(row["line"]),
                 "before": float(row["before"]), "monitored": bool(row["monitored"])}
@@ -201,3 +247,10 @@ def new_warning_counts(db: str, scope: Scope, area_code: str, area_level: str, a
     since = asof - timedelta(days=days)
     return {code: int((_STARTED[code](rows, asof) > since).sum()) if not rows.empty else 0
             for code, rows in firing.items()}
+
+
+@cached
+def rule_count(db: str, scope: Scope, area_code: str, area_level: str, asof: date, rule_code: str) -> int:
+    """How many households one warning rule finds under an area (e.g. 应纳未纳 for the cockpit)."""
+    rows = _firing(db, scope, area_code, area_level, asof, (rule_code,)).get(rule_code)
+    return 0 if rows is None else len(rows)

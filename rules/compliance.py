@@ -1,4 +1,4 @@
-"""Compliance findings (合规检查): eliminations that broke a procedural rule of seed 003."""
+"""Compliance findings (风险消除规范性核查): eliminations that broke a procedural rule of seed 003."""
 
 from __future__ import annotations
 

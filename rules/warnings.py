@@ -6,29 +6,62 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from rules.measures import in_force, missing_safety_net
 from rules.model import Check, HouseholdFacts
+from rules.settings import SETTINGS
 
-NEW_PROBLEM_DAYS = 30  # a 三保障 problem found in the last 30 days is new
-SPIKE_SHARE = 0.5  # rigid spending (illness, accident) at least half the household's income ...
-SPIKE_GROWTH = 2.0  # ... and at least twice the previous year's
-NO_MEASURE_DAYS = 30  # a case open this long must have a measure (measures start within 30 days)
-VISIT_DAYS = 60  # an open case is visited at least every 60 days
-WARNING_RULES = ("income_below_line", "new_guarantee_problem", "spending_spike", "open_without_measure",
-                 "no_recent_visit")
+# Local settings (rules/settings.py), not seed rules; the names stay for the SQL and the tests.
+NEW_PROBLEM_DAYS = SETTINGS.new_problem_days
+SPIKE_SHARE = SETTINGS.rigid_share  # rigid spending (illness, accident) "large" (刚性支出较大) ...
+SPIKE_GROWTH = SETTINGS.spike_growth  # ... and at least this multiple of the previous year's
+NO_MEASURE_DAYS = SETTINGS.no_measure_days
+VISIT_DAYS = SETTINGS.visit_days
+UNDER_LINE_YEARS = SETTINGS.under_line_years
+WARNING_RULES = ("should_monitor", "income_below_line", "new_guarantee_problem", "spending_spike",
+                 "open_without_measure", "no_safety_net", "no_recent_visit")
 # The evidence sentence of each rule (a key under [rules_evidence] in the label catalogue).
-WARNING_EVIDENCE = {"income_below_line": "income_fell", "new_guarantee_problem": "new_problem",
-                    "spending_spike": "spending_spike", "open_without_measure": "open_without_measure",
+WARNING_EVIDENCE = {"should_monitor": "should_monitor", "income_below_line": "income_fell",
+                    "new_guarantee_problem": "new_problem", "spending_spike": "spending_spike",
+                    "open_without_measure": "open_without_measure", "no_safety_net": "no_safety_net",
                     "no_recent_visit": "no_recent_visit"}
 
 
 def household_warnings(facts: HouseholdFacts, asof: date, year: int | None) -> list[Check]:
     """The warnings that fire for one household on the as-of date (each with its evidence)."""
-    fired = [_income_below_line(facts, asof, year), _spending_spike(facts, year)]
+    fired = [_should_monitor(facts, asof, year), _income_below_line(facts, asof, year),
+             _spending_spike(facts, year)]
     fired += _new_problems(facts, asof)
     case = facts.open_case(asof)
     if case is not None:
-        fired += [_open_without_measure(facts, case, asof), _no_recent_visit(facts, case, asof)]
+        fired += [_open_without_measure(facts, case, asof), missing_safety_net(facts, asof),
+                  _no_recent_visit(facts, case, asof)]
     return [check for check in fired if check is not None]
+
+
+def _should_monitor(facts: HouseholdFacts, asof: date, year: int | None) -> Check | None:
+    # 应纳未纳. Seed 003: "建立健全预警机制,形成快速发现、及时监测……做到早发现、早干预、早帮扶";
+    # seed 004 (二): "健全易返贫致贫人口快速发现和响应机制,分层分类及时纳入帮扶政策范围". A household
+    # with no open case whose income stayed under the standard UNDER_LINE_YEARS years running, or
+    # whose rigid spending is large (SPIKE_SHARE of its net income), should be monitored.
+    # Monitored during the income year or since (open now, or eliminated on or after its Jan 1): that
+    # year's figures were the case's own evidence; its elimination is judged by the elimination
+    # rules and a return by the re-entry view, not here.
+    if year is None or any(case.identified_on <= asof and (case.eliminated_on is None
+                                                           or case.eliminated_on >= date(year, 1, 1))
+                           for case in facts.cases):
+        return None
+    income = facts.income(year)
+    if income is None or income.line is None:
+        return None
+    run = [facts.income(year - k) for k in range(UNDER_LINE_YEARS)]
+    under = all(row is not None and row.line is not None and row.per_capita_net < row.line for row in run)
+    total = income.household_net(facts.size)
+    rigid = income.rigid_expenditure is not None and income.rigid_expenditure >= SPIKE_SHARE * total
+    if not (under or rigid):
+        return None
+    return Check("should_monitor", True, WARNING_EVIDENCE["should_monitor"],
+                 {"year": income.year, "income": income.per_capita_net, "line": income.line,
+                  "under": under, "rigid": income.rigid_expenditure or 0.0, "total": total})
 
 
 def _income_below_line(facts: HouseholdFacts, asof: date, year: int | None) -> Check | None:
@@ -65,7 +98,8 @@ def _new_problems(facts: HouseholdFacts, asof: date) -> list[Check]:
 def _open_without_measure(facts: HouseholdFacts, case, asof: date) -> Check | None:
     if case.identified_on > asof - timedelta(days=NO_MEASURE_DAYS):
         return None
-    if any(measure.targets(case.identified_on, asof) for measure in facts.measures):
+    # In force on the date (seed 003: 精准落实针对性帮扶措施), not merely started once.
+    if any(in_force(measure, case.identified_on, asof) for measure in facts.measures):
         return None
     return Check("open_without_measure", True, WARNING_EVIDENCE["open_without_measure"],
                  {"identified": case.identified_on, "days": (asof - case.identified_on).days})

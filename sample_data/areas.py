@@ -44,17 +44,19 @@ class Village:
     households: int = 0
 
 
-def plan_areas(geo: Geography, rng: np.random.Generator) -> tuple[list[Township], list[Village]]:
+def plan_areas(geo: Geography, rng: np.random.Generator, county_code: str = COUNTY_CODE,
+               centre: tuple[float, float] = (CENTRE_LON, CENTRE_LAT)) -> tuple[list[Township], list[Village]]:
     """Name and code townships and villages; mark former poverty villages and classes."""
     township_centres = shapely.get_coordinates(shapely.centroid(np.asarray(geo.townships, dtype=object)))
-    distance = np.hypot(township_centres[:, 0] - CENTRE_LON, township_centres[:, 1] - CENTRE_LAT)
+    distance = np.hypot(township_centres[:, 0] - centre[0], township_centres[:, 1] - centre[1])
+    prefix = county_code[:6]
     others = sorted((i for i in range(len(geo.townships)) if i != geo.central_township),
                     key=lambda i: float(distance[i]))
     # The outlying townships are the 乡 and the poorer ones, as in most hilly counties.
     towns, xiangs = others[:len(TOWN_NAMES)], others[len(TOWN_NAMES):]
-    townships = [Township(geo.central_township, "429999001000", STREET_NAME, "street")]
-    townships += [Township(t, f"429999{101 + k:03d}000", TOWN_NAMES[k], "town") for k, t in enumerate(towns)]
-    townships += [Township(t, f"429999{201 + k:03d}000", XIANG_NAMES[k], "township") for k, t in enumerate(xiangs)]
+    townships = [Township(geo.central_township, f"{prefix}001000", STREET_NAME, "street")]
+    townships += [Township(t, f"{prefix}{101 + k:03d}000", TOWN_NAMES[k], "town") for k, t in enumerate(towns)]
+    townships += [Township(t, f"{prefix}{201 + k:03d}000", XIANG_NAMES[k], "township") for k, t in enumerate(xiangs)]
     townships.sort(key=lambda t: t.index)
 
     names = _village_names(len(geo.villages), rng)
@@ -76,7 +78,7 @@ def plan_areas(geo: Geography, rng: np.random.Generator) -> tuple[list[Township]
             villages.append(Village(v, township.code[:9] + f"{number:03d}", name, township.index,
                                     community, False, "overall"))
     villages.sort(key=lambda v: v.code)
-    _mark_poverty_and_classes(villages, townships, village_centres, rng)
+    _mark_poverty_and_classes(villages, townships, village_centres, rng, centre)
     return townships, villages
 
 
@@ -86,10 +88,10 @@ def _village_names(count: int, rng: np.random.Generator) -> list[str]:
     return [combos[i] for i in picked]
 
 
-def _mark_poverty_and_classes(villages: list[Village], townships: list[Township],
-                              centres: np.ndarray, rng: np.random.Generator) -> None:
+def _mark_poverty_and_classes(villages: list[Village], townships: list[Township], centres: np.ndarray,
+                              rng: np.random.Generator, centre: tuple[float, float]) -> None:
     kind_of = {t.index: t.kind for t in townships}
-    remoteness = np.array([float(np.hypot(centres[v.index][0] - CENTRE_LON, centres[v.index][1] - CENTRE_LAT))
+    remoteness = np.array([float(np.hypot(centres[v.index][0] - centre[0], centres[v.index][1] - centre[1]))
                            for v in villages])
     rural = [0.0 if v.is_community else (4.0 if kind_of[v.township] == "township" else 1.0) for v in villages]
     weight = remoteness ** 2 * np.array(rural)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import random
+from pathlib import Path
 
 import numpy as np
 
@@ -73,7 +75,7 @@ def monitoring_line_rows(until: dt.date) -> list[dict]:
 
 
 def area_income_rows(townships: list[Township], population: dict[str, int], until: dt.date,
-                     prng: random.Random) -> list[dict]:
+                     prng: random.Random, county_code: str = COUNTY_CODE) -> list[dict]:
     """Rural per-capita disposable income of each township and the county, about +6.5% a year."""
     rows, county = [], {}
     years = range(2021, until.year + 1)
@@ -88,7 +90,7 @@ def area_income_rows(townships: list[Township], population: dict[str, int], unti
             county[year] = (total + level * weight, people + weight)
     for year in years:
         total, people = county[year]
-        rows.append({"area_code": COUNTY_CODE, "year": year,
+        rows.append({"area_code": county_code, "year": year,
                      "rural_per_capita": float(round(total / max(people, 1)))})
     return rows
 
@@ -99,7 +101,7 @@ def indicator_rows() -> list[dict]:
 
 
 def indicator_value_rows(townships: list[Township], exited: dict[str, int], villages_of: dict[str, int],
-                         until: dt.date, rng: np.random.Generator) -> list[dict]:
+                         until: dt.date, rng: np.random.Generator, county_code: str = COUNTY_CODE) -> list[dict]:
     """Monthly values for each township and the county, with yearly targets (pro-rated to the
     month for the within-year count of renovated houses)."""
     months = month_index(until) + 1
@@ -138,7 +140,7 @@ def indicator_value_rows(townships: list[Township], exited: dict[str, int], vill
                 sums[2] += weight
     for (code, m), (value, target, weight) in sorted(county.items()):
         divide = weight if code.endswith("_rate") else 1.0
-        rows.append({"area_code": COUNTY_CODE, "indicator_code": code,
+        rows.append({"area_code": county_code, "indicator_code": code,
                      "period": month_start(m).strftime("%Y-%m"), "value": _rounded(code, value / divide),
                      "target": _rounded(code, target / divide)})
     return rows
@@ -146,3 +148,41 @@ def indicator_value_rows(townships: list[Township], exited: dict[str, int], vill
 
 def _rounded(code: str, value: float) -> float:
     return round(float(value), 2) if code.endswith("_rate") else float(round(value))
+
+
+NATIONAL_INCOME_CSV = Path(__file__).resolve().parent / "national_income.csv"
+
+
+def income_benchmark_rows(until: dt.date) -> list[dict]:
+    """The published national rural per-capita disposable income (not sample data: the statistics
+    bureau's yearly communiqués, each row with its source), for the years before `until`'s year."""
+    with open(NATIONAL_INCOME_CSV, encoding="utf-8", newline="") as handle:
+        return [{"series": row["series"], "year": int(row["year"]), "amount": float(row["amount"]),
+                 "source": row["source"]} for row in csv.DictReader(handle) if int(row["year"]) < until.year]
+
+
+INCOME_USES = ("maintenance", "consolidation", "village_public", "cash")
+HANDED_OUT_SHARE = 0.04  # operating assets whose income is simply handed out (一分了之), for the check
+
+
+def asset_income_use_rows(assets: list[dict], until: dt.date, seed: int) -> list[dict]:
+    """How each operating asset's income was used, per finished year since it was formed (and 2021):
+    mostly maintenance, consolidation and village public works; a few hand it all out as cash."""
+    rows = []
+    last = until.year if (until.month, until.day) == (12, 31) else until.year - 1
+    for asset in assets:
+        if asset["kind"] != "operating" or not asset.get("annual_income"):
+            continue
+        local = random.Random(f"{seed}:income_use:{asset['id']}")
+        handed_out = local.random() < HANDED_OUT_SHARE
+        for year in range(max(2021, asset["formed_year"]), last + 1):
+            income = asset["annual_income"]
+            if handed_out:
+                rows.append({"asset_id": asset["id"], "year": year, "use": "cash", "amount": income})
+                continue
+            shares = [local.uniform(0.1, 0.3), local.uniform(0.3, 0.5), local.uniform(0.1, 0.3), local.uniform(0.0, 0.1)]
+            total = sum(shares)
+            for use, share in zip(INCOME_USES, shares):
+                rows.append({"asset_id": asset["id"], "year": year, "use": use,
+                             "amount": float(round(income * share / total))})
+    return rows

@@ -5,15 +5,9 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 
+from rules.calendar import add_months  # noqa: F401  (re-exported for the generator's modules)
+
 HISTORY_START = dt.date(2021, 1, 1)
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day of the month `months` later, clamped to the month's last day."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    last = calendar.monthrange(year, month + 1)[1]
-    return dt.date(year, month + 1, min(day.day, last))
 
 
 def month_index(day: dt.date) -> int:

@@ -36,11 +36,18 @@ def case_years(case: Case, until: dt.date) -> range:
     return range(case.identified.year, end.year + 1)
 
 
+def last_income_year(until: dt.date) -> int:
+    """The last year with income data on `until`: income is collected once a year, near its end,
+    so an unfinished year has none yet (issue 20, rule 5)."""
+    return until.year if (until.month, until.day) == (12, 31) else until.year - 1
+
+
 def income_rows(block: HouseholdBlock, followed: list[int], cases_of: dict[int, list[Case]],
                 until: dt.date, rng: random.Random) -> list[dict]:
-    """One income row per year and followed household; low in case years, above the line when
-    a case is properly eliminated."""
+    """One income row per finished year and followed household; low in case years, above the line
+    when a case is properly eliminated."""
     rows: list[dict] = []
+    last = last_income_year(until)
     years = range(2021, until.year + 1)
     for h in followed:
         exited = bool(block.exited[h])
@@ -71,7 +78,9 @@ def income_rows(block: HouseholdBlock, followed: list[int], cases_of: dict[int, 
             if year in relief:
                 net = max(net, line * rng.uniform(1.12, 1.5))
                 rigid_share = min(rigid_share, rng.uniform(0.1, 0.4))
-            rows.append(_income_row(block, h, year, round(net), size, rigid_share, no_labor, rng))
+            row = _income_row(block, h, year, round(net), size, rigid_share, no_labor, rng)
+            if year <= last:  # the unfinished year's row is drawn (same random stream) but not written
+                rows.append(row)
     return rows
 
 

@@ -7,7 +7,7 @@ import random
 
 from sample_data.cases import Case
 from sample_data.dates import HISTORY_START
-from sample_data.households import HouseholdBlock
+from sample_data.households import LABOR_NONE, HouseholdBlock
 
 # Which measures answer which risk; the first is the most usual.
 MEASURES_FOR_RISK = {
@@ -23,6 +23,9 @@ MEASURES_FOR_RISK = {
     "water": ("water",),
     "other": ("other", "temporary_relief"),
 }
+NO_SAFETY_NET_SHARE = 0.2  # no-labour cases left without 低保/特困 (the safety-net check finds these)
+CIVIL_AFFAIRS_SHARE = 0.04
+OVERDUE_SHARE = 0.012  # outstanding micro-credit loans marked overdue (a realistic handful)  # exited, never-monitored households with 低保/特困 from 民政
 GENERAL_MEASURES = ("industry", "employment", "public_welfare_post", "micro_credit")
 # (lowest amount, highest amount, (shortest, longest) duration in days or None for open-ended)
 MEASURE_TERMS = {
@@ -56,15 +59,73 @@ def assistance_rows(block: HouseholdBlock, followed: list[int], cases_of: dict[i
             if case.no_measure:
                 continue
             kinds = _kinds_for(case, rng)
-            for kind in kinds:
+            for index, kind in enumerate(kinds):
                 started = min(until, case.identified + dt.timedelta(days=rng.randint(0, 30)))
-                rows.append(_measure(household_id, kind, started, case.eliminated, until, rng))
+                row = _measure(household_id, kind, started, case.eliminated, until, rng)
+                if index == 0 and kind != "temporary_relief":
+                    row["ended_on"] = _main_measure_end(case, until)
+                rows.append(row)
+            rows += _safety_net(block, h, household_id, case, kinds, until)
+        rows += _civil_affairs_only(block, h, household_id, cases_of.get(h, []), until)
         if block.exited[h] and rng.random() < 0.35:
             kind = rng.choices(("micro_credit", "public_welfare_post", "industry"), weights=(4, 3, 3))[0]
             span = max(1, (until - HISTORY_START).days - 30)
             started = HISTORY_START + dt.timedelta(days=rng.randrange(span))
             rows.append(_measure(household_id, kind, started, None, until, rng))
-    return rows
+    return [_mark_overdue(row, until) for row in rows]
+
+
+def _mark_overdue(row: dict, until: dt.date) -> dict:
+    """About one outstanding micro-credit loan in OVERDUE_SHARE falls overdue some months after it
+    was granted (seed 001 holds the overdue rate under 1 %), so the rate has a few loans to count.
+    A separate random stream per loan keeps every other row of the sample unchanged."""
+    row["overdue_on"] = None
+    if row["kind"] != "micro_credit" or row["ended_on"] is not None:
+        return row
+    local = random.Random(f"overdue:{row['household_id']}:{row['started_on'].isoformat()}")
+    due = row["started_on"] + dt.timedelta(days=local.randint(180, 900))
+    if local.random() < OVERDUE_SHARE and due <= until:
+        row["overdue_on"] = due
+    return row
+
+
+def _main_measure_end(case: Case, until: dt.date) -> dt.date | None:
+    """A case's main measure stays in force until the case ends (a one-off relief does not), so
+    open cases without a measure in force are the few whose only help was a one-off."""
+    return case.eliminated if case.eliminated is not None and case.eliminated <= until else None
+
+
+def _safety_net(block: HouseholdBlock, h: int, household_id: int, case: Case, kinds: list[str],
+                until: dt.date) -> list[dict]:
+    """Most households without labour get 低保 or 特困 with their case (seed 004 十四); about one in
+    five is left without, so the safety-net check finds a handful. A separate random stream per
+    case keeps every other row of the sample unchanged."""
+    if block.labor[h] != LABOR_NONE or {"dibao", "tekun"} & set(kinds):
+        return []
+    local = random.Random(f"safety:{household_id}:{case.identified.isoformat()}")
+    if local.random() < NO_SAFETY_NET_SHARE:
+        return []
+    kind = "tekun" if local.random() < 0.3 else "dibao"
+    started = min(until, case.identified + dt.timedelta(days=local.randint(0, 30)))
+    low, high, _ = MEASURE_TERMS[kind]
+    return [{"household_id": household_id, "kind": kind, "started_on": started,
+             "ended_on": _main_measure_end(case, until), "amount": float(round(local.uniform(low, high) / 100) * 100)}]
+
+
+def _civil_affairs_only(block: HouseholdBlock, h: int, household_id: int, cases: list[Case],
+                        until: dt.date) -> list[dict]:
+    """低保 or 特困 that 民政 pays to exited households never monitored (about 4 in 100), so the overlap of
+    monitoring objects and 低收入人口 has both sides. A separate random stream keeps the rest unchanged."""
+    if cases or not block.exited[h]:
+        return []
+    local = random.Random(f"civil:{household_id}")
+    if local.random() >= CIVIL_AFFAIRS_SHARE:
+        return []
+    kind = "tekun" if local.random() < 0.2 else "dibao"
+    started = HISTORY_START + dt.timedelta(days=local.randrange(max(1, (until - HISTORY_START).days)))
+    low, high, _ = MEASURE_TERMS[kind]
+    return [{"household_id": household_id, "kind": kind, "started_on": started, "ended_on": None,
+             "amount": float(round(local.uniform(low, high) / 100) * 100)}]
 
 
 def _kinds_for(case: Case, rng: random.Random) -> list[str]:

@@ -47,13 +47,13 @@ def unit_rows(matrix: ParsedMatrix) -> list[dict]:
     return [{"code": unit_code(n), "name": n, "kind": unit_kind(n), "alias": unit_alias(n)} for n in names]
 
 
-def task_rows(matrix: ParsedMatrix) -> tuple[list[dict], list[dict]]:
+def task_rows(matrix: ParsedMatrix, area_code: str = COUNTY_CODE) -> tuple[list[dict], list[dict]]:
     """Task rows and task_unit rows (lead and responsible), exactly as the matrix says."""
     tasks, links = [], []
     for parsed in sorted(matrix.tasks, key=lambda t: t.seq):
         code = f"T{parsed.seq:02d}"
         tasks.append({"code": code, "seq": parsed.seq, "title": parsed.title, "detail": parsed.detail,
-                      "area_code": COUNTY_CODE, "starts_on": TASK_START, "due_on": TASK_DUE})
+                      "area_code": area_code, "starts_on": TASK_START, "due_on": TASK_DUE})
         for role, names in (("lead", parsed.lead), ("responsible", parsed.responsible)):
             links += [{"task_code": code, "unit_code": unit_code(n), "role": role} for n in names]
     return tasks, links

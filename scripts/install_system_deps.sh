@@ -3,7 +3,9 @@
 # executable_path, never `playwright install`; kaleido draws the briefing-pack charts with it),
 # fonts-noto-cjk (Chinese text in screenshots and slides), fonts-droid-fallback and
 # fonts-dejavu-core (TrueType fonts the PDF packs embed), and for the tests that look at the
-# packs as images: poppler-utils (pdftoppm) and libreoffice-impress (PPTX -> PDF).
+# packs as images: poppler-utils (pdftoppm) and libreoffice-impress (PPTX -> PDF); for the
+# deployment and its tests (scripts/cluster.sh, tests/cluster/): nginx (in front of the app
+# processes) and postgresql (initdb, pg_ctl, pg_basebackup for a primary and its streaming replica).
 # A fast no-op when everything is present.
 set -euo pipefail
 
@@ -17,9 +19,11 @@ test -f /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf || missing+=(f
 test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || missing+=(fonts-dejavu-core)
 command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
 command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-impress)
+test -x /usr/sbin/nginx || missing+=(nginx)
+ls /usr/lib/postgresql/*/bin/pg_basebackup >/dev/null 2>&1 || missing+=(postgresql)
 
 if [ ${#missing[@]} -eq 0 ]; then
-    echo "system-deps: chromium, fonts, poppler and libreoffice present"
+    echo "system-deps: chromium, fonts, poppler, libreoffice, nginx and postgresql present"
     exit 0
 fi
 

@@ -115,32 +115,35 @@ def sample_db_url(tmp_path_factory) -> str:
     return build_sample(f"sqlite:///{tmp_path_factory.mktemp('sample') / 'sample.db'}")
 
 
+_BUILT_ON_ENGINE: dict[str, str] = {}
+
+
 @pytest.fixture(scope="session", params=["sqlite", "postgresql", "mariadb"])
 def engine_db_url(request, sample_db_url, server_database) -> str:
-    """The same sample county on each engine that is reachable."""
+    """The same sample county on each engine that is reachable, built once per test process.
+
+    pytest may tear a session fixture's parameter down and set it up again when the files of a
+    process alternate between engines (as under pytest-xdist): the database built first is reused.
+    """
     if request.param == "sqlite":
         return sample_db_url
-    return build_sample(server_database(request.param, "sample"))
+    if request.param not in _BUILT_ON_ENGINE:
+        _BUILT_ON_ENGINE[request.param] = build_sample(server_database(request.param, "sample"))
+    return _BUILT_ON_ENGINE[request.param]
 
 
-@pytest.fixture(autouse=True)
-def runs_go_through_the_frame(monkeypatch):
-    """Make every AppTest run start at app.py, as every run after the first does in a real server.
+# The deployment's tests each start nginx, two app processes and two PostgreSQL servers: they share one
+# test process, and so one such cluster (session fixtures in tests/cluster/conftest.py).
+_ONE_CLUSTER = ("tests/cluster/", "tests/browser/test_cluster.py")
 
-    AppTest resets PagesManager.uses_pages_directory before each run; with a pages/ folder that
-    puts it in legacy mode, where a rerun executes pages/<page>.py directly with the previous
-    run's view — bypassing sign-in and scope. A server leaves that mode at its first st.navigation
-    call and never returns to it.
-    """
-    from streamlit.runtime.pages_manager import PagesManager
 
-    original = PagesManager.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
+def pytest_collection_modifyitems(items) -> None:
+    """Under `pytest -n N --dist loadgroup` (make test) a file runs whole in one process, so its module
+    fixtures (a served app, a written copy of the sample) are set up once."""
+    for item in items:
+        path = item.nodeid.split("::", 1)[0]
+        group = "cluster" if path.startswith(_ONE_CLUSTER) else path
+        item.add_marker(pytest.mark.xdist_group(group))
 
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -169,3 +172,10 @@ def app(sample_db_url, monkeypatch):
         return on_page(test, page).run()
 
     return open_app
+
+
+def shown(markdown: str) -> str:
+    """What a reader sees of Markdown source made by components.text: escapes and word joiners removed."""
+    import re
+
+    return re.sub(r"\\(.)", r"\1", markdown).replace("\u2060", "")

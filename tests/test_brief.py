@@ -10,13 +10,15 @@ import pytest
 from brief.compare import change_phrase, compare_date, eliminated_phrase, net_phrase, new_phrase, top_items
 from brief.model import BriefRequest
 from brief.sections import SECTIONS, build_pack, register_section
-from components.labels import t
-from queries.brief import asset_totals, case_flows, latest_progress, monthly_flows, overdue_milestones
+from labels import t
+from brief.case_sections import monthly_flows
+from queries.area_query import AreaQuery
+from queries.overview import assets_by_village, case_flows_by_village
 from queries.scope import Scope, ScopeError
 from tests.conftest import read_table
 
 COUNTY = "429999000000"
-SCOPE = Scope(roots=((COUNTY, "county"),))
+SCOPE = Scope(roots=((COUNTY, "county"),), household_detail=True)
 ASOF = date(2026, 11, 20)
 HU = "户"
 
@@ -78,58 +80,43 @@ def _cases_with_village(url: str) -> pd.DataFrame:
 def test_case_flows_and_monthly_flows_match_pandas(engine_db_url):
     cases = _cases_with_village(engine_db_url)
     since, until = date(2026, 5, 31), ASOF
-    flows = case_flows(engine_db_url, SCOPE, COUNTY, "county", since, until)
+    flows = case_flows_by_village(AreaQuery(engine_db_url, SCOPE, COUNTY, "county", until), since)
     window = lambda column: (cases[column] > pd.Timestamp(since)) & (cases[column] <= pd.Timestamp(until))
     assert flows["new_cases"].sum() == window("identified_on").sum() > 0
     assert flows["eliminated_cases"].sum() == window("eliminated_on").sum() > 0
     expected = cases[window("identified_on")].groupby("village_code").size()
     assert flows.loc[expected.index, "new_cases"].tolist() == expected.tolist()
 
-    months = monthly_flows(engine_db_url, SCOPE, COUNTY, "county", date(2025, 12, 1), ASOF)
+    months = monthly_flows(AreaQuery(engine_db_url, SCOPE, COUNTY, "county", ASOF), date(2025, 12, 1))
     assert months["month"].tolist()[0] == "2025-12" and months["month"].tolist()[-1] == "2026-11"
     assert len(months) == 12
-    in_window = cases[(cases["identified_on"] >= "2025-12-01") & (cases["identified_on"] <= pd.Timestamp(ASOF))]
-    expected_months = in_window["identified_on"].dt.strftime("%Y-%m").value_counts()
-    got = months.set_index("month")["new_cases"]
-    assert all(got[m] == expected_months.get(m, 0) for m in got.index)
+    for column, kind in (("identified_on", "new_cases"), ("eliminated_on", "eliminated_cases")):
+        in_window = cases[(cases[column] >= "2025-12-01") & (cases[column] <= pd.Timestamp(ASOF))]
+        expected_months = in_window[column].dt.strftime("%Y-%m").value_counts()
+        got = months.set_index("month")[kind]
+        assert got.sum() > 0 and all(got[m] == expected_months.get(m, 0) for m in got.index)
 
 
 @pytest.mark.engines
-def test_task_queries_match_pandas(engine_db_url):
-    milestones = read_table(engine_db_url, "task_milestone")
-    due, done = pd.to_datetime(milestones["due_on"]), pd.to_datetime(milestones["done_on"])
-    late = (due < pd.Timestamp(ASOF)) & (done.isna() | (done > pd.Timestamp(ASOF)))
-    overdue = overdue_milestones(engine_db_url, SCOPE, COUNTY, "county", ASOF)
-    assert overdue["overdue"].sum() == late.sum() > 0
-    assert overdue["overdue"].is_monotonic_decreasing
-
-    reports = read_table(engine_db_url, "task_progress")
-    reports = reports[pd.to_datetime(reports["reported_on"]) <= pd.Timestamp(ASOF)]
-    latest = reports.sort_values(["reported_on", "id"]).groupby(["task_code", "unit_code"]).tail(1)
-    progress = latest_progress(engine_db_url, SCOPE, COUNTY, "county", ASOF)
-    assert len(progress) == len(latest)
-    assert sorted(progress["status"]) == sorted(latest["status"])
-
-
-@pytest.mark.engines
-def test_asset_totals_match_pandas(engine_db_url):
+def test_asset_rows_match_pandas(engine_db_url):
     assets = read_table(engine_db_url, "asset")
     assets = assets[assets["formed_year"].isna() | (assets["formed_year"] <= ASOF.year)]
-    totals = asset_totals(engine_db_url, SCOPE, COUNTY, "county", ASOF)
-    by_kind = totals.groupby("kind")[["assets", "value", "registered"]].sum()
+    totals = assets_by_village(AreaQuery(engine_db_url, SCOPE, COUNTY, "county", ASOF))
+    by_kind = totals.groupby("kind")[["assets", "value", "registered", "income"]].sum()
     expected = assets.groupby("kind").agg(assets=("id", "size"), value=("value", "sum"),
-                                          registered=("registered", "sum"))
+                                          registered=("registered", "sum"), income=("annual_income", "sum"))
     assert by_kind["assets"].to_dict() == expected["assets"].to_dict()
     assert by_kind["registered"].to_dict() == expected["registered"].astype(int).to_dict()
     assert by_kind["value"].round(2).to_dict() == expected["value"].round(2).to_dict()
+    assert by_kind["income"].round(2).to_dict() == expected["income"].astype(float).round(2).to_dict()
 
 
 def test_queries_refuse_an_area_outside_the_scope(sample_db_url):
     areas = read_table(sample_db_url, "area")
     township, other = areas.loc[areas["level"] == "township", "code"].sort_values().iloc[:2]
-    narrow = Scope(roots=((township, "township"),))
+    narrow = Scope(roots=((township, "township"),), household_detail=True)
     with pytest.raises(ScopeError):
-        case_flows(sample_db_url, narrow, other, "township", date(2026, 1, 1), ASOF)
+        case_flows_by_village(AreaQuery(sample_db_url, narrow, other, "township", ASOF), date(2026, 1, 1))
     with pytest.raises(ScopeError):
         build_pack(BriefRequest(sample_db_url, narrow, COUNTY, ASOF, "week", ("overview",)))
 
@@ -152,7 +139,15 @@ def test_overview_figures_and_sentence_match_the_data(sample_db_url):
     assert figures[t("brief_kpi.open_cases")].delta == open_now - open_before
     assert figures[t("brief_kpi.new_cases")].value == new
     first = section.commentary[0]
-    assert first.startswith(f"截至11月20日，示例县共有监测对象{open_now:,}户，")
+    identified = int((cases["identified_on"] <= pd.Timestamp(ASOF)).sum())
+    sizes = read_table(sample_db_url, "household").set_index("id")["size"]
+    cases["size"] = cases["household_id"].map(sizes)
+    people = int(cases.loc[(cases["identified_on"] <= pd.Timestamp(ASOF))
+                           & (cases["eliminated_on"].isna() | (cases["eliminated_on"] > pd.Timestamp(ASOF))),
+                           "size"].sum())
+    # Officials read "共有监测对象N户" as the cumulative total: the sentence names all three, and 人.
+    assert first.startswith(f"截至11月20日，示例县累计识别监测对象{identified:,}户，已消除风险"
+                            f"{identified - open_now:,}户，未消除风险{open_now:,}户{people:,}人；")
     assert change_phrase(open_now, open_before, "上月", HU) in first
     assert new_phrase(new, "上月", HU) in first
     households = read_table(sample_db_url, "household")
@@ -172,7 +167,9 @@ def test_every_section_builds_for_a_village_and_says_so_when_empty(sample_db_url
     pack = build_pack(BriefRequest(sample_db_url, SCOPE, village, ASOF, "year", tuple(SECTIONS)))
     assert [s.key for s in pack.sections] == list(SECTIONS)
     tasks = pack.sections[list(SECTIONS).index("tasks")]
-    assert tasks.commentary == [t("brief_say.tasks_none", area=pack.area_name)]  # tasks are county-wide
+    assert tasks.figures[0].value == 16  # the task page's matrix: tasks are county-wide, not area data
+    early = build_pack(BriefRequest(sample_db_url, SCOPE, village, date(2021, 9, 19), "week", ("tasks",)))
+    assert early.sections[0].commentary == [t("brief_say.tasks_none", date="9月19日")]  # none started yet
     assert all(section.commentary for section in pack.sections)
 
 
@@ -183,3 +180,65 @@ def test_a_plugged_in_section_joins_the_pack(sample_db_url, monkeypatch):
     register_section("extra", SECTIONS["extra"])
     pack = build_pack(BriefRequest(sample_db_url, SCOPE, COUNTY, ASOF, "week", ("extra",)))
     assert pack.sections[0].commentary == ["示例县"]
+
+
+def test_risk_section_leads_with_the_should_be_monitored_count(sample_db_url):
+    from queries.drill import income_year
+    from queries.warnings import rule_count
+
+    pack = build_pack(BriefRequest(sample_db_url, SCOPE, COUNTY, ASOF, "week", ("risk",)))
+    should = rule_count(sample_db_url, SCOPE, COUNTY, "county", ASOF, "should_monitor")
+    year, _ = income_year(sample_db_url, ASOF)
+    assert should > 0 and year == ASOF.year - 1
+    assert pack.sections[0].commentary[0].startswith(f"应纳未纳：{should:,}户自{year}年以来未纳入监测，但{year}年")
+
+
+def test_assets_section_reports_registration_per_kind(sample_db_url):
+    pack = build_pack(BriefRequest(sample_db_url, SCOPE, COUNTY, ASOF, "week", ("assets",)))
+    assets = read_table(sample_db_url, "asset")
+    assets = assets[assets["formed_year"].isna() | (assets["formed_year"] <= ASOF.year)]
+    household = assets[assets["kind"] == "household"]
+    sentence = next(s for s in pack.sections[0].commentary if s.startswith("确权情况："))
+    assert f"到户类资产确权到户{int(household['registered'].sum()):,}项（共{len(household):,}项）" in sentence
+    assert "公益性资产确权移交" in sentence and "经营性资产确权" in sentence
+
+
+def test_assets_section_says_how_income_was_used_and_names_handed_out_assets(sample_db_url):
+    from queries.asset_income import asset_income_use
+
+    pack = build_pack(BriefRequest(sample_db_url, SCOPE, COUNTY, ASOF, "week", ("assets",)))
+    used = asset_income_use(sample_db_url, SCOPE, COUNTY, "county", ASOF)
+    said = pack.sections[0].commentary
+    assert any(s.startswith(f"{used['year']}年扶贫项目资产收益使用：") for s in said)
+    assert f"{len(used['handed_out'])}项资产当年收益主要直接发钱发物（一分了之）" in "".join(said)
+
+
+@pytest.mark.parametrize("value, text", [(0, "0"), (9_500, "9,500"), (10_000, "1万"), (45_000, "4.5万"),
+                                         (123_456_789, "1.23亿"), (2.5, "2.5")])
+def test_chart_numbers_use_chinese_units(value, text):
+    from brief.figures import chinese_number
+
+    expected = text.replace("万", "").replace("亿", "")
+    unit = "brief_number.ten_thousand" if "万" in text else "brief_number.hundred_million" if "亿" in text else None
+    assert chinese_number(value) == (t(unit, n=expected) if unit else text)
+
+
+def test_no_chart_axis_reads_45k(sample_db_url):
+    """Every value axis of the pack's charts is labelled by us in 万/亿, or shows whole numbers; never 45k."""
+    import re
+
+    pack = build_pack(BriefRequest(sample_db_url, SCOPE, COUNTY, ASOF, "year", tuple(SECTIONS)))
+    charts = [chart.figure for section in pack.sections for chart in section.charts]
+    assert charts
+    for figure in charts:
+        horizontal = figure.data[0].orientation == "h"
+        axis = figure.layout.xaxis if horizontal else figure.layout.yaxis
+        values = [v for trace in figure.data for v in (trace.x if horizontal else trace.y)]
+        if max(values) >= 1_000:
+            assert axis.ticktext and not any(re.search(r"[A-Za-z]", text) for text in axis.ticktext)
+            assert max(axis.tickvals) >= max(values)  # the top bar is under the last tick
+        else:
+            assert axis.exponentformat == "none" or axis.ticktext
+    assets = next(section for section in pack.sections if section.key == "assets").charts[0].figure
+    assert any(t("brief_number.hundred_million", n="") in text or t("brief_number.ten_thousand", n="") in text
+               for text in assets.layout.yaxis.ticktext)

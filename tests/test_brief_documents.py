@@ -4,6 +4,7 @@ the viewer's scope and personal data, and render them to PNG to look at (Chinese
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import subprocess
 from datetime import date
@@ -22,13 +23,13 @@ from brief.build import build_files
 from brief.fonts import SLIDE_FONT
 from brief.model import BriefRequest
 from brief.sections import section_keys
-from components.labels import t
+from labels import retired_words, t
 from queries.scope import Scope
 from tests.conftest import read_table
 from tests.conftest import copy_sample
 
 COUNTY = "429999000000"
-SCOPE = Scope(roots=((COUNTY, "county"),))
+SCOPE = Scope(roots=((COUNTY, "county"),), household_detail=True)
 ASOF = date(2026, 11, 20)
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots"
 
@@ -65,7 +66,7 @@ def county_pack(sample_db_url):
 def township_pack(sample_db_url):
     areas = read_table(sample_db_url, "area")
     township = areas[areas["level"] == "township"].sort_values("code").iloc[1]
-    scope = Scope(roots=((township["code"], "township"),))  # a township user's own scope
+    scope = Scope(roots=((township["code"], "township"),), household_detail=True)  # a township user's own scope
     built = build_files(BriefRequest(sample_db_url, scope, township["code"], ASOF, "month", section_keys()),
                         charts=False)
     return township, built
@@ -77,15 +78,25 @@ def _open_cases(url: str, day: date) -> int:
     return int(((identified <= pd.Timestamp(day)) & (eliminated.isna() | (eliminated > pd.Timestamp(day)))).sum())
 
 
+def _section_slides(slides: list[str]) -> list[str]:
+    """Each section's first slide: the one whose title appears first (later ones continue its tables)."""
+    firsts: dict[str, str] = {}
+    for slide in slides[1:]:
+        firsts.setdefault(slide.splitlines()[0], slide)
+    return list(firsts.values())
+
+
 def test_pptx_is_16_9_with_a_title_slide_and_one_slide_per_section(county_pack, sample_db_url):
     deck = Presentation(io.BytesIO(county_pack.files["pptx"]))
     assert (deck.slide_width, deck.slide_height) == (12192000, 6858000)
-    slides = pptx_text(county_pack.files["pptx"])
-    assert len(slides) == 1 + len(section_keys())
-    assert "示例县" in slides[0] and "2026年11月20日" in slides[0] and t("brief_compare.week") in slides[0]
-    for slide, key in zip(slides[1:], section_keys()):
+    slides = _section_slides(pptx_text(county_pack.files["pptx"]))
+    assert len(slides) == len(section_keys())
+    title = pptx_text(county_pack.files["pptx"])[0]
+    assert "示例县" in title and "2026年11月20日" in title and t("brief_compare.week") in title
+    for slide, key in zip(slides, section_keys()):
         assert slide.splitlines()[0] == t(f"brief_section.{key}")
-    assert f"共有监测对象{_open_cases(sample_db_url, ASOF):,}户" in slides[1]
+    assert f"未消除风险{_open_cases(sample_db_url, ASOF):,}户" in slides[0]
+    assert not [word for word in retired_words() if word in "\n".join(slides)]
     tables = [shape for slide in deck.slides for shape in slide.shapes if shape.has_table]
     assert len(tables) >= len(section_keys())  # real tables, not pictures of tables
     pictures = [shape for slide in deck.slides for shape in slide.shapes if shape.shape_type == 13]
@@ -111,7 +122,8 @@ def test_pdf_is_a4_with_an_embedded_cjk_font_and_the_numbers(county_pack, sample
     content = pdf_text(county_pack.files["pdf"])
     for key in section_keys():
         assert t(f"brief_section.{key}") in content
-    assert f"共有监测对象{_open_cases(sample_db_url, ASOF):,}户" in content
+    assert f"未消除风险{_open_cases(sample_db_url, ASOF):,}户" in content
+    assert not [word for word in retired_words() if word in content]
     fonts = {str(font["/BaseFont"]) for page in reader.pages
              for font in (page["/Resources"].get("/Font") or {}).values()
              for font in [font.get_object()]}
@@ -192,15 +204,39 @@ def test_formula_like_names_are_neutralised_and_numbers_stay_numbers(sample_db_u
 
 def test_without_a_browser_the_pack_is_built_without_charts_and_says_so(sample_db_url, monkeypatch):
     from brief import render
+    from brief.build import PACKS
 
+    PACKS.clear()  # a pack built with charts a moment ago would be reused
     monkeypatch.setattr(render, "browser_path", lambda: None)
-    monkeypatch.setattr(render, "_renderer", None)
     built = build_files(BriefRequest(sample_db_url, SCOPE, COUNTY, ASOF, "week", ("overview",)))
     assert built.pack.chart_problem == t("brief.no_browser") and not built.pack.images
     deck = Presentation(io.BytesIO(built.files["pptx"]))
     assert not [shape for slide in deck.slides for shape in slide.shapes if shape.shape_type == 13]
     assert [shape for slide in deck.slides for shape in slide.shapes if shape.has_table]
     assert t("brief_section.overview") in pdf_text(built.files["pdf"])
+
+
+def test_a_browser_that_dies_costs_the_deadline_not_the_page(sample_db_url, monkeypatch, tmp_path):
+    import time
+
+    from brief import render
+    from brief.build import PACKS
+
+    PACKS.clear()
+    dying = tmp_path / "chromium"
+    dying.write_text("#!/bin/sh\nexit 1\n")
+    dying.chmod(0o755)
+    monkeypatch.setenv("BROWSER_PATH", str(dying))
+    monkeypatch.setattr(render, "RENDER_SECONDS", 2)
+    monkeypatch.setattr(render, "START_SECONDS", 2)
+    render._stop_server()  # a browser another test started would otherwise serve this one
+    started = time.perf_counter()
+    built = build_files(BriefRequest(sample_db_url, SCOPE, COUNTY, ASOF, "week", ("overview",)))
+    assert time.perf_counter() - started < 30
+    assert built.pack.chart_problem == t("brief.chart_timeout", seconds=4) and not built.pack.images
+    assert t("brief_section.overview") in pdf_text(built.files["pdf"])
+    monkeypatch.undo()  # the real browser and the real deadlines
+    assert render.render_png(built.pack.sections[0].charts[0].figure)[:4] == b"\x89PNG"  # a fresh start works
 
 
 def test_chart_page_loads_nothing_from_the_network():
@@ -214,13 +250,14 @@ def test_chart_page_loads_nothing_from_the_network():
     assert "http://" not in page and "https://" not in page and "file://" in page
 
 
-def test_cli_writes_three_files_and_refuses_bad_input(sample_db_url, tmp_path, capsys):
+def test_cli_writes_four_files_and_refuses_bad_input(sample_db_url, tmp_path, capsys):
     assert brief_cli(["--db", sample_db_url, "--area", COUNTY, "--asof", "2026-11-20", "--out", str(tmp_path),
                       "--compare", "year", "--sections", "overview,assets", "--no-charts"]) == 0
     written = sorted(path.suffix for path in tmp_path.iterdir())
-    assert written == [".pdf", ".pptx", ".xlsx"]
+    assert written == [".docx", ".pdf", ".pptx", ".xlsx"]  # no tasks section: no 督办通报
     slides = pptx_text((tmp_path / f"brief_{COUNTY}_2026-11-20.pptx").read_bytes())
-    assert [s.splitlines()[0] for s in slides[1:]] == [t("brief_section.overview"), t("brief_section.assets")]
+    assert [s.splitlines()[0] for s in _section_slides(slides)] == [t("brief_section.overview"),
+                                                                     t("brief_section.assets")]
     for argv, message in ((["--area", "123456789012"], t("brief_cli.unknown_area", value="123456789012")),
                           (["--area", COUNTY, "--asof", "2026-02-30"], t("brief_cli.bad_date", value="2026-02-30"))):
         assert brief_cli(["--db", sample_db_url, "--out", str(tmp_path), *argv]) == 2
@@ -248,3 +285,43 @@ def test_pdf_and_pptx_render_to_png_with_chinese_fonts(county_pack, tmp_path):
     fonts = subprocess.run(["pdffonts", str(slides_pdf)], check=True, capture_output=True, text=True).stdout
     assert "NotoSansCJK" in fonts.replace(" ", "")
     assert t("brief_section.overview") in pdf_text(slides_pdf.read_bytes())
+
+
+def test_pdf_has_no_blank_page_no_orphaned_heading_and_plain_sources(county_pack):
+    """Every page carries content; a table's title shares its page with the table; sources name
+    registers in plain words, never tables or code paths."""
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(county_pack.files["pdf"])).pages]
+    footer = re.compile(r"^\s*第\s*\d+\s*页\s*$")
+    for number, text in enumerate(pages, start=1):
+        lines = [line for line in text.splitlines() if line.strip() and not footer.match(line)]
+        assert sum(len(line) for line in lines) > 80, f"page {number} is (nearly) blank: {lines}"
+        for table in (table for section in county_pack.pack.sections for table in section.tables):
+            if lines and lines[-1].strip() == table.title:
+                raise AssertionError(f"page {number} ends with the heading {table.title!r}")
+    whole = "\n".join(pages)
+    for jargon in ("monitoring_case", "guarantee_check", "task_progress", "rules/", ".py"):
+        assert jargon not in whole
+    assert all(not re.search(r"[a-z_]+_[a-z_]+", table.source)
+               for section in county_pack.pack.sections for table in section.tables)
+
+
+def test_pptx_tables_keep_every_row_and_column_and_nothing_overlaps(county_pack):
+    """The township table shows all 14 townships and every column (continuing on the next slide when
+    needed); no text box, table or chart covers another."""
+    deck = Presentation(io.BytesIO(county_pack.files["pptx"]))
+    children = next(table for table in county_pack.pack.sections[0].tables)
+    header = [str(column) for column in children.frame.columns]
+    shown = [shape.table for slide in deck.slides for shape in slide.shapes
+             if shape.has_table and [c.text for c in shape.table.rows[0].cells] == header]
+    assert shown, "the township table is on no slide"
+    names = [row.cells[0].text for table in shown for row in list(table.rows)[1:]]
+    assert names == [str(v) for v in children.frame.iloc[:, 0]]
+    for slide in deck.slides:
+        boxes = [(s.left, s.top, s.left + s.width, s.top + s.height) for s in slide.shapes
+                 if (s.has_text_frame and s.text_frame.text.strip()) or s.has_table or s.shape_type == 13]
+        for shape in slide.shapes:  # nothing runs off the slide
+            assert shape.top + shape.height <= deck.slide_height and shape.left + shape.width <= deck.slide_width
+        for i, a in enumerate(boxes):
+            for b in boxes[i + 1:]:
+                overlap = min(a[2], b[2]) > max(a[0], b[0]) and min(a[3], b[3]) > max(a[1], b[1])
+                assert not overlap, (slide.shapes[0].text_frame.text, a, b)

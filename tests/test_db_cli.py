@@ -68,3 +68,26 @@ def test_import_tasks_with_a_bad_row_exits_1_names_the_row_and_writes_nothing(tm
 def test_import_tasks_missing_file_is_a_message_not_a_traceback(tmp_path, capsys):
     assert main(["import-tasks", str(tmp_path / "nope.csv"), "--db", f"sqlite:///{tmp_path / 'x.db'}"]) == 1
     assert "找不到文件" in capsys.readouterr().err
+
+
+def test_init_adds_the_household_columns_of_issue_14_to_an_older_database(tmp_path, capsys):
+    url = f"sqlite:///{tmp_path / 'older.db'}"
+    main(["init", "--db", url])
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP INDEX ux_household_external_id"))
+        connection.execute(text("ALTER TABLE household DROP COLUMN external_id"))
+    capsys.readouterr()
+    assert main(["init", "--db", url]) == 0
+    assert "1 columns added, 1 indexes added" in capsys.readouterr().out
+    assert "external_id" in {column["name"] for column in inspect(engine).get_columns("household")}
+
+
+def test_check_says_what_the_app_lacks(sample_db_url, tmp_path, monkeypatch, capsys):
+    from db.__main__ import main as db_cli
+
+    assert db_cli(["check", "--db", sample_db_url]) == 0 and "ok" in capsys.readouterr().out
+    monkeypatch.setattr("geo.offline_map.VENDOR_DIR", tmp_path)  # `make assets` never ran
+    assert db_cli(["check", "--db", f"sqlite:///{tmp_path / 'none.db'}"]) == 1
+    said = capsys.readouterr().err
+    assert "missing_file" in said and "make assets" in said

@@ -7,7 +7,7 @@ import json
 import pandas as pd
 import pytest
 
-from components.labels import t
+from labels import t
 from components.legend import NO_DATA_COLOUR, build_legend_html, class_of, numeric_classes, quantile_edges
 from components.map_layers import (AreaLabels, LayerNames, add_assets, add_heat, add_household_points,
                                    add_layer_switcher, build_area_map)
@@ -25,9 +25,9 @@ def _square(x: float, y: float, size: float = 0.01) -> dict:
 def test_quantile_classes_put_values_on_the_right_side_of_each_edge():
     values = pd.Series([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], dtype=float)
     edges = quantile_edges(values, 5, integer=True)
-    assert edges == [1, 2, 4, 6, 8, 10]
+    assert edges == [1, 3, 5, 7, 9, 10]  # quantiles 2.8, 4.6, … rounded outward (up)
     classes = class_of(values, edges)
-    assert classes.tolist() == [0, 0, 1, 1, 2, 2, 3, 3, 4, 4]  # (2, 4] holds 3 and 4, not 2
+    assert classes.tolist() == [0, 0, 0, 1, 1, 2, 2, 3, 3, 4]  # (3, 5] holds 4 and 5, not 3
 
 
 def test_zero_gets_its_own_class_and_missing_values_the_no_data_class():
@@ -37,6 +37,38 @@ def test_zero_gets_its_own_class_and_missing_values_the_no_data_class():
     assert entries[-1].label == "none" and entries[-1].count == 1 and fill["h"] == NO_DATA_COLOUR
     assert len({fill[k] for k in "abc"}) == 1 and fill["a"] != fill["g"]
     assert sum(entry.count for entry in entries) == len(values)
+
+
+def _range(label: str) -> tuple[float, float]:
+    """The numbers a legend label names: "0.3 – 0.6" -> (0.3, 0.6); "2.0" -> (2.0, 2.0); ">0 – 1" -> (0, 1)."""
+    parts = [part.strip().lstrip(">").replace(",", "") for part in label.split("–")]
+    return float(parts[0]), float(parts[-1])
+
+
+@pytest.mark.parametrize("values, integer", [
+    ([0.0, 0.0, 0.31, 0.52, 0.8, 1.2, 1.9, 2.74, None], False),  # the top value 2.74 once fell in "… – 2.7"
+    ([0.0, 0.04, 0.2, 0.9, 0.95, 1.0, 1.02, 2.74], False),
+    ([0, 0, 0, 1, 2, 3, 9, None], True),                         # ties: a class would be empty after rounding
+    ([1.0, 1.0, 1.0, 1.0, 7.3], False),
+    ([3.0] * 5, False),
+])
+def test_legend_classes_hold_every_value_in_the_range_they_name(values, integer):
+    series = pd.Series(values, dtype=float)
+    fill, entries = numeric_classes(series, integer=integer, no_data_label="none")
+    classes, no_data = entries[:-1], entries[-1]
+    assert all(entry.count > 0 for entry in classes)  # no empty class
+    assert sum(entry.count for entry in entries) == len(series) and no_data.count == series.isna().sum()
+    labels = [entry.label for entry in classes]
+    assert len(labels) == len(set(labels))
+    colour_to_range = {entry.colour: _range(entry.label) for entry in classes}
+    for value, colour in zip(series, fill):
+        if pd.isna(value):
+            continue
+        low, high = colour_to_range[colour]
+        assert low <= value <= high or (low == 0 and value > 0 and value <= high), (value, low, high)
+    assert max(_range(label)[1] for label in labels) >= series.max()  # the top value is inside the top class
+    if (series == 0).any() and (series > 0).any():
+        assert labels[0] == "0" and not labels[1].startswith("0.0") and not labels[1].startswith("0 ")
 
 
 def test_legend_html_escapes_labels():

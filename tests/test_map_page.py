@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components.labels import t
-from tests.conftest import read_table
+from labels import t
+from tests.conftest import read_table, shown
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
-PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "map.py")
+PAGE = str(Path(__file__).resolve().parent.parent / "views" / "map.py")
 ASOF = "2026-11-20"
 
 
@@ -47,7 +47,8 @@ def test_indicator_from_the_url_is_used_and_a_bad_one_explained(open_map):
     assert t("map_task_status.overdue") in _html(test) or t("map_task_status.on_track") in _html(test)
     test = open_map(indicator="<script>")
     assert not test.exception
-    assert any("<script>" in w.value and t("map.bad_indicator", value="<script>") == w.value for w in test.warning)
+    assert any(shown(t("map.bad_indicator", value="<script>")) in shown(w.value) for w in test.warning)
+    assert not any("<script>" in w.value for w in test.warning)  # escaped on its way into Markdown
     assert test.selectbox(key="map_indicator").value == "open_rate"
 
 
@@ -77,3 +78,11 @@ def test_a_village_without_boundary_still_shows_its_households(open_map, sample_
     assert t("map.no_boundaries") in [i.value for i in test.info]
     assert missing[0] in test.warning[0].value  # and it is listed under the map
     assert t("map.points_legend") in _html(test)
+
+
+def test_missing_leaflet_files_are_said_with_the_fix(open_map, monkeypatch, tmp_path):
+    monkeypatch.setattr("geo.offline_map.VENDOR_DIR", tmp_path)  # as on a server where `make assets` never ran
+    test = open_map()
+    assert not test.exception
+    said = [w.value for w in test.warning if "make assets" in w.value]
+    assert said and said[0].startswith(t("map.assets_missing", count=0, first="")[:8])

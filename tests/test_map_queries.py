@@ -15,7 +15,7 @@ from tests.conftest import read_table
 from tests.conftest import copy_sample
 
 COUNTY = "429999000000"
-SCOPE = Scope(((COUNTY, "county"),))
+SCOPE = Scope(((COUNTY, "county"),), household_detail=True)
 ASOF = date(2026, 11, 20)
 WORST = {"done": 0, "not_started": 1, "on_track": 1, "at_risk": 2, "overdue": 3}
 
@@ -44,6 +44,10 @@ def _expected_village_figures(url: str, asof: date) -> pd.DataFrame:
     latest = progress.groupby(["task_code", "unit_code"])["reported_on"].transform("max")
     progress = progress[progress["reported_on"] == latest]
     unit_rank = progress.assign(rank=progress["status"].map(WORST)).groupby("unit_code")["rank"].max()
+    steps = read_table(url, "task_milestone")
+    open_late = steps[(steps["due_on"].dt.date < asof) & (steps["done_on"].isna() | (steps["done_on"].dt.date > asof))]
+    unit_rank = unit_rank.combine(pd.Series(WORST["overdue"], index=open_late["unit_code"].unique()), max,
+                                  fill_value=-1)  # an open overdue milestone wins over any report
     helpers = households.dropna(subset=["helper_unit_code"])[["village_code", "helper_unit_code"]].drop_duplicates()
     helpers["rank"] = helpers["helper_unit_code"].map(unit_rank)
     frame = frame.join(helpers.groupby("village_code")["rank"].max().rename("task_rank"), how="outer")
@@ -139,10 +143,10 @@ def test_village_points_are_masked_and_carry_the_open_case(sample_db_url):
 
 
 def test_areas_outside_the_scope_are_refused(sample_db_url):
-    other = Scope((("429999101000", "township"),))
+    other = Scope((("429999101000", "township"),), household_detail=True)
     with pytest.raises(ScopeError):
         map_figures(sample_db_url, other, COUNTY, "county", "township", ASOF)
     with pytest.raises(ScopeError):
         village_points(sample_db_url, other, "429999201001", ASOF)
     with pytest.raises(ScopeError):
-        child_boundaries(sample_db_url, Scope(()), COUNTY, "county", "village")
+        child_boundaries(sample_db_url, Scope((), household_detail=True), COUNTY, "county", "village")

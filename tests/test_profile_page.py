@@ -9,12 +9,12 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components.labels import label_of, t
+from labels import label_of, t
 from queries.dataset import dataset_facts
 from queries.scope import Scope
 from queries.warnings import warning_counts
 from sample_data.rule_breaks import RULE_BREAK_COUNTS
-from tests.conftest import read_table
+from tests.conftest import read_table, shown
 from tests.test_app_pages import ASOF, COUNTY, all_text
 
 AS_OF = date.fromisoformat(ASOF)
@@ -42,7 +42,7 @@ def test_recent_case_is_not_yet_eligible_and_says_why(app, cases):
     assert len(table) == 7
     stability = table.loc[t("criterion.stable_six_months")]
     assert stability[t("pcol.met")] == t("profile.not_met")
-    assert str(recent.identified_on) in stability[t("pcol.evidence")]
+    assert str(recent.identified_on) in shown(stability[t("pcol.evidence")])  # cells arrive escaped
     unmet = (table[t("pcol.met")] == t("profile.not_met")).sum()
     assert t("profile.not_eligible", count=unmet) in all_text(test)
     text = all_text(test)
@@ -70,7 +70,7 @@ def test_household_that_broke_a_rule_shows_the_finding(app, sample_db_url, cases
 def test_county_shows_warning_and_compliance_counts(app, sample_db_url):
     test = app()
     assert not test.exception
-    counts = warning_counts(sample_db_url, Scope(((COUNTY, "county"),)), COUNTY, "county", "county", AS_OF)
+    counts = warning_counts(sample_db_url, Scope(((COUNTY, "county"),), household_detail=True), COUNTY, "county", "county", AS_OF)
     labels = [tab.label for tab in test.tabs]
     assert f"{t('warning_list.heading')} {int(counts['total'].sum()):,}" in labels
     assert f"{t('compliance.heading')} {sum(RULE_BREAK_COUNTS.values())}" in labels
@@ -90,3 +90,32 @@ def test_a_township_sees_only_its_own_findings(app, sample_db_url, cases):
     test = app(area=township)
     labels = [tab.label for tab in test.tabs]
     assert f"{t('compliance.heading')} {len(mine)}" in labels
+
+
+def test_ticks_mean_one_thing_and_the_timeline_spans_the_case(app, cases, sample_db_url):
+    """✓ marks a met criterion for ending monitoring only; a reason for monitoring is never ticked
+    green; the timeline opens on the case's months, not on 2021 to today."""
+    from components.profile_figures import build_timeline_figure
+
+    # A reason shows when the income year (the latest with income, 2025: the sample's 2026 is
+    # unfinished) has the household under the line: an open case identified in that year.
+    incomes = read_table(sample_db_url, "household_income")
+    year = int(incomes["year"].max())
+    line = float(read_table(sample_db_url, "monitoring_line").set_index("year").at[year, "amount"])
+    under = set(incomes[(incomes["year"] == year) & (incomes["per_capita_net"] < line)]["household_id"])
+    recent = cases[cases.eliminated_on.isna() & cases.identified_on.map(lambda day: day.year == year)
+                   & (cases.labor_capacity != "none") & cases.household_id.isin(under)].iloc[0]
+    test = app(household=str(recent.household_id))
+    assert not test.exception
+    texts = [m.value for m in test.markdown]
+    start = texts.index(f"**{t('profile.reasons_heading')}**")
+    end = texts.index(f"**{t('profile.warnings_heading')}**")
+    reasons = texts[start + 1:end]
+    assert reasons and not any(t("profile.met") in line or t("profile.not_met") in line for line in reasons)
+    assert any(line.startswith(f":red[**{t('profile.reason_present')}**]") for line in reasons)
+    chart = next(c for c in test.get("plotly_chart") if '"barmode":"overlay"' in c.proto.spec.replace(" ", ""))
+    x_range = json.loads(chart.proto.spec)["layout"]["xaxis"]["range"]
+    assert date.fromisoformat(x_range[0][:10]) == recent.identified_on - timedelta(days=30)
+    assert date.fromisoformat(x_range[1][:10]) == AS_OF + timedelta(days=30)
+    empty = build_timeline_figure(cases.iloc[0:0], pd.DataFrame(), pd.DataFrame(), pd.DataFrame(), AS_OF)
+    assert list(empty.layout.xaxis.range) == ["2021-01-01", AS_OF.isoformat()]

@@ -6,7 +6,8 @@ from datetime import date
 
 import pandas as pd
 
-from components.risk_charts import build_month_heatmap, build_risk_heatmap, build_risk_matrix, month_range, unique_names
+from components.risk_charts import build_month_heatmap, build_risk_heatmap, build_risk_matrix, unique_names
+from rules.calendar import month_range
 
 COUNTS = pd.DataFrame({"area_code": ["a", "a", "b"], "risk_code": ["illness", "disaster", "illness"], "cases": [3, 1, 5]})
 TOTALS = pd.Series({"a": 3, "b": 5})  # case in "a" with two risk types counted once

@@ -13,7 +13,7 @@ from queries.scope import Scope, ScopeError
 from tests.conftest import read_table
 
 COUNTY = "429999000000"
-SCOPE = Scope(((COUNTY, "county"),))
+SCOPE = Scope(((COUNTY, "county"),), household_detail=True)
 ASOF = date(2026, 11, 20)
 
 
@@ -91,4 +91,4 @@ def test_township_rows_of_a_township_and_empty_choices(sample_db_url):
     assert cases_by_risk_type(sample_db_url, SCOPE, COUNTY, "county", "township", empty).empty
     assert new_cases_by_month(sample_db_url, SCOPE, COUNTY, "county", "township", empty).empty
     with pytest.raises(ScopeError):
-        new_cases_by_month(sample_db_url, Scope(((township, "township"),)), COUNTY, "county", "township", flt)
+        new_cases_by_month(sample_db_url, Scope(((township, "township"),), household_detail=True), COUNTY, "county", "township", flt)

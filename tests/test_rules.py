@@ -9,8 +9,10 @@ import pytest
 from rules.calendar import add_months, whole_months_between
 from rules.elimination import eligibility, eligible, elimination_breaks, monitoring_reasons, stable_from
 from rules.model import CaseFact, CheckFact, HouseholdFacts, IncomeFact, MeasureFact
-from rules.warnings import (NEW_PROBLEM_DAYS, NO_MEASURE_DAYS, SPIKE_GROWTH, SPIKE_SHARE, VISIT_DAYS,
-                            household_warnings)
+from rules.elimination import RIGID_SHARE, is_reentry
+from rules.measures import has_paired_measure
+from rules.warnings import (NEW_PROBLEM_DAYS, NO_MEASURE_DAYS, SPIKE_GROWTH, SPIKE_SHARE, UNDER_LINE_YEARS,
+                            VISIT_DAYS, household_warnings)
 
 LINE = 7600.0
 
@@ -88,10 +90,11 @@ def test_household_without_labour_stays_monitored():
 # ---- why monitored ----------------------------------------------------------------------------
 
 def test_income_under_the_line_and_spending_over_income_are_reasons():
-    under = household(incomes=(IncomeFact(2026, LINE - 1, 40000.0, LINE),))
-    at_line = household(incomes=(IncomeFact(2026, LINE, 4 * LINE, LINE),))
+    # Rigid spending is large from RIGID_SHARE of household net income (4 members) on: one setting.
+    under = household(incomes=(IncomeFact(2026, LINE - 1, RIGID_SHARE * 4 * (LINE - 1), LINE),))
+    at_line = household(incomes=(IncomeFact(2026, LINE, RIGID_SHARE * 4 * LINE - 1, LINE),))
     assert [c.holds for c in monitoring_reasons(under, 2026)] == [True, True]
-    assert [c.holds for c in monitoring_reasons(at_line, 2026)] == [False, False]  # equal is not over
+    assert [c.holds for c in monitoring_reasons(at_line, 2026)] == [False, False]  # equal to the line is not under
     assert monitoring_reasons(household(), 2026)[0].evidence == "no_income"
 
 
@@ -138,11 +141,39 @@ def test_each_missing_criterion_is_named():
     assert criteria(facts, open_case, asof)["guarantees"] is True  # resolved on the day: cleared
     facts, open_case = ready(identified, asof, incomes=(IncomeFact(2025, LINE - 0.5, 100.0, LINE),))
     assert criteria(facts, open_case, asof)["income_above_line"] is False
-    facts, open_case = ready(identified, asof, incomes=(IncomeFact(2025, LINE, 4 * LINE + 1, LINE),))
+    facts, open_case = ready(identified, asof, incomes=(IncomeFact(2025, LINE, RIGID_SHARE * 4 * LINE, LINE),))
     result = criteria(facts, open_case, asof)
     assert result["income_above_line"] is True and result["rigid_solved"] is False
+    facts, open_case = ready(identified, asof, incomes=(IncomeFact(2025, LINE, RIGID_SHARE * 4 * LINE - 1, LINE),))
+    assert criteria(facts, open_case, asof)["rigid_solved"] is True
     facts, open_case = ready(identified, asof, labor_capacity="none")
     assert criteria(facts, open_case, asof)["has_labor"] is False
+
+
+def test_a_measure_counts_only_while_in_force():
+    # Seed 003's 精准落实针对性帮扶措施: a one-off 临时救助 months ago is not a measure in place today.
+    identified, asof = date(2025, 1, 15), date(2025, 9, 1)
+    ended_before = (MeasureFact("temporary_relief", identified + timedelta(days=3), asof - timedelta(days=1)),)
+    facts, open_case = ready(identified, asof, measures=ended_before)
+    assert criteria(facts, open_case, asof)["measures"] is False
+    ends_today = (MeasureFact("temporary_relief", identified + timedelta(days=3), asof),)
+    facts, open_case = ready(identified, asof, measures=ends_today)
+    assert criteria(facts, open_case, asof)["measures"] is True
+
+
+def test_measure_pairing_follows_labour_capacity():
+    identified, asof = date(2025, 1, 15), date(2025, 9, 1)
+    employment = (MeasureFact("employment", identified),)
+    dibao = (MeasureFact("dibao", identified),)
+    assert has_paired_measure(household(measures=employment), identified, asof)
+    assert not has_paired_measure(household(measures=dibao), identified, asof)
+    assert has_paired_measure(household(labor_capacity="none", measures=dibao), identified, asof)
+    assert not has_paired_measure(household(labor_capacity="none", measures=employment), identified, asof)
+
+
+def test_natural_elimination_of_a_household_without_labour_is_not_a_finding():
+    assert codes(elimination_breaks(case(date(2024, 1, 1), date(2024, 9, 1), "stable"), "none")) == ["no_labor_eliminated"]
+    assert codes(elimination_breaks(case(date(2024, 1, 1), date(2024, 9, 1), "natural"), "none")) == []
 
 
 def test_not_in_the_month_of_identification():
@@ -171,7 +202,8 @@ def test_income_below_line_fires_when_income_falls_under_the_line():
     on_line = household(incomes=(last_year, IncomeFact(2026, LINE, 0.0, LINE)))
     assert warning_codes(on_line) == []
     already_under = household(incomes=(IncomeFact(2025, 7299.0, 0.0, 7300.0), IncomeFact(2026, LINE - 1, 0.0, LINE)))
-    assert warning_codes(already_under) == []  # not a fall: a known case, not news
+    # not a fall; two years under without a case is 应纳未纳 instead
+    assert warning_codes(already_under) == ["should_monitor"]
     assert warning_codes(household(incomes=(IncomeFact(2026, LINE - 1, 0.0, LINE),))) == []  # no year to fall from
 
 
@@ -180,9 +212,10 @@ def test_spending_spike_needs_both_share_and_growth():
     spike = SPIKE_SHARE * total
     def with_spending(now, before):
         return household(incomes=(IncomeFact(2025, LINE, before, LINE), IncomeFact(2026, LINE, now, LINE)))
-    assert warning_codes(with_spending(spike, spike / SPIKE_GROWTH)) == ["spending_spike"]
+    # Large spending without a case is also 应纳未纳 (the same RIGID_SHARE level).
+    assert warning_codes(with_spending(spike, spike / SPIKE_GROWTH)) == ["should_monitor", "spending_spike"]
     assert warning_codes(with_spending(spike - 1, (spike - 1) / SPIKE_GROWTH)) == []  # share just short
-    assert warning_codes(with_spending(spike, spike / SPIKE_GROWTH + 1)) == []  # growth just short
+    assert warning_codes(with_spending(spike, spike / SPIKE_GROWTH + 1)) == ["should_monitor"]  # growth just short
 
 
 def test_new_guarantee_problem_within_the_window():
@@ -204,6 +237,50 @@ def test_open_case_without_measure_after_the_grace_period():
     assert warning_codes(running_before) == ["open_without_measure"]  # not targeted at this case
     targeted = household(cases=late.cases, visits=visited, measures=(MeasureFact("health", late.cases[0].identified_on),))
     assert warning_codes(targeted) == []
+    ended = household(cases=late.cases, visits=visited,
+                      measures=(MeasureFact("temporary_relief", late.cases[0].identified_on, ASOF - timedelta(days=1)),))
+    assert warning_codes(ended) == ["open_without_measure"]  # a one-off no longer in force
+    still = household(cases=late.cases, visits=visited,
+                      measures=(MeasureFact("temporary_relief", late.cases[0].identified_on, ASOF),))
+    assert warning_codes(still) == []
+
+
+def test_no_labour_open_case_needs_dibao_or_tekun_in_force():
+    identified = ASOF - timedelta(days=10)  # too young for the measure and visit warnings
+    def no_labor(*measures):
+        return household(labor_capacity="none", cases=(case(identified),), measures=measures)
+    assert warning_codes(no_labor()) == ["no_safety_net"]
+    assert warning_codes(no_labor(MeasureFact("temporary_relief", identified))) == ["no_safety_net"]
+    assert warning_codes(no_labor(MeasureFact("dibao", date(2020, 1, 1)))) == []  # 低保 since before: counts
+    assert warning_codes(no_labor(MeasureFact("tekun", identified, ASOF))) == []
+    assert warning_codes(no_labor(MeasureFact("tekun", identified, ASOF - timedelta(days=1)))) == ["no_safety_net"]
+    with_labor = household(labor_capacity="weak", cases=(case(identified),))
+    assert warning_codes(with_labor) == []
+
+
+def test_should_be_monitored_two_years_under_the_standard_without_a_case():
+    def incomes(this, last):
+        return (IncomeFact(2025, last, 0.0, LINE - 300), IncomeFact(2026, this, 0.0, LINE))
+    assert UNDER_LINE_YEARS == 2
+    assert warning_codes(household(incomes=incomes(LINE - 1, LINE - 301))) == ["should_monitor"]
+    # last year on the standard: a fall (income_below_line), not two years under
+    assert warning_codes(household(incomes=incomes(LINE - 1, LINE - 300))) == ["income_below_line"]
+    assert warning_codes(household(incomes=incomes(LINE, LINE - 301))) == []  # this year on it
+    assert warning_codes(household(incomes=(IncomeFact(2026, LINE - 1, 0.0, LINE),))) == []  # one year only
+    monitored = household(incomes=incomes(LINE - 1, LINE - 301), cases=(case(ASOF - timedelta(days=5)),))
+    assert "should_monitor" not in warning_codes(monitored)
+    def eliminated_on(day):
+        return household(incomes=incomes(LINE - 1, LINE - 301), cases=(case(date(2024, 1, 1), day, "stable"),))
+    assert warning_codes(eliminated_on(date(2025, 12, 31))) == ["should_monitor"]  # before the income year: back in
+    assert warning_codes(eliminated_on(date(2026, 1, 1))) == []  # that year's income was the case's own evidence
+
+
+def test_should_be_monitored_for_large_rigid_spending_without_a_case():
+    total = 4 * LINE * 2
+    def spending(rigid):
+        return household(incomes=(IncomeFact(2026, LINE * 2, rigid, LINE),))
+    assert warning_codes(spending(RIGID_SHARE * total)) == ["should_monitor"]
+    assert warning_codes(spending(RIGID_SHARE * total - 1)) == []
 
 
 def test_no_recent_visit_after_sixty_days():
@@ -218,3 +295,19 @@ def test_no_recent_visit_after_sixty_days():
     assert codes(fired) == ["no_recent_visit"] and fired[0].values["last"] is None
     eliminated = household(cases=(case(identified, ASOF - timedelta(days=1), "stable"),), measures=measures)
     assert warning_codes(eliminated) == []
+
+
+def test_a_case_after_an_elimination_is_a_reentry():
+    first = CaseFact(1, "unstable", date(2022, 1, 1), date(2023, 3, 1), "stable")
+    back_on_the_day = CaseFact(2, "sudden", date(2023, 3, 1))
+    overlapping = CaseFact(3, "sudden", date(2023, 2, 28))
+    assert is_reentry(back_on_the_day, (first, back_on_the_day))
+    assert not is_reentry(overlapping, (first, overlapping))  # identified before the elimination
+    assert not is_reentry(first, (first,))
+
+
+def test_asset_income_handed_out_from_the_cash_share_on():
+    from rules.assets import CASH_SHARE, handed_out
+    assert handed_out({"cash": CASH_SHARE * 100, "maintenance": (1 - CASH_SHARE) * 100})
+    assert not handed_out({"cash": CASH_SHARE * 100 - 1, "maintenance": (1 - CASH_SHARE) * 100 + 1})
+    assert not handed_out({})

@@ -6,7 +6,7 @@ from datetime import date
 
 import pandas as pd
 
-from components.labels import t
+from labels import t
 from components.task_details import build_milestone_table, build_progress_figure, build_unit_tasks
 from components.task_grid import build_matrix_html, order_tasks, order_units, pick_known, unit_abbreviation
 from components.task_ranking import change_text
@@ -48,9 +48,34 @@ def test_unit_and_task_orders():
     assert order_tasks(TASKS, CELLS, "status") == ["T02", "T01"]       # T02 has an overdue cell
 
 
-def test_abbreviations_come_from_the_catalogue_or_the_name():
-    assert unit_abbreviation("fpb", "扶贫办") == t("unit_abbr.fpb") != "unit_abbr.fpb"
-    assert unit_abbreviation("u_x", "新设单位") == "新设"
+def test_headers_show_full_names_where_they_fit_and_reviewed_abbreviations_otherwise(sample_db_url):
+    from tests.conftest import read_table
+
+    units = read_table(sample_db_url, "unit")
+    shown = {code: unit_abbreviation(code, name) for code, name in zip(units["code"], units["name"])}
+    assert shown["mzb"] == "民政办" and shown["mzj"] == "民政局" and shown["pcs"] == "派出所"  # not 民局 / 派出
+    assert shown["shswb"] == t("unit_abbr.shswb") != "unit_abbr.shswb"
+    assert len(set(shown.values())) == len(shown)  # no two units read alike
+    assert all(len(text) <= 3 for text in shown.values())
+    assert unit_abbreviation("u_x", "新设单位办") == "新设单"
+
+
+def test_no_abbreviation_calls_todays_lead_unit_poverty_alleviation(sample_db_url):
+    """Issue 20: the county's matrix may name 扶贫办 (shown in full, as written); an abbreviation the
+    dashboard makes must not: the wall's header reads 乡振办. Issue 19: nor a cut stem (派出, 社事, 民政 for
+    both 民政办 and 民政局): full names where they fit, else the reviewed abbreviation."""
+    from components.wall.tasks import wall_unit_label
+    from tests.conftest import read_table
+
+    units = read_table(sample_db_url, "unit")
+    stems = {code: wall_unit_label(code, name) for code, name in zip(units["code"], units["name"])}
+    assert stems["fpb"] == "乡振办" and stems["czj"] == "财政局" and stems["pcs"] == "派出所"
+    assert stems["shswb"] == "社事办" and stems["rszx"] == "人社中心"
+    assert len(set(stems.values())) == len(stems)  # 民政办 and 民政局 no longer read alike
+    assert [code for code, stem in stems.items() if "扶贫" in stem] == []
+    shortened = {code: unit_abbreviation(code, name) for code, name in zip(units["code"], units["name"])}
+    names = dict(zip(units["code"], units["name"]))
+    assert [code for code, short in shortened.items() if "扶贫" in short and short != names[code]] == []
 
 
 def test_unit_tasks_split_roles_and_list_the_others():

@@ -9,15 +9,15 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components.labels import label_of, t
+from labels import label_of, t
 from queries.scope import Scope
 from queries.tasks import cell_status
 from tests.conftest import read_table
-from tests.conftest import copy_sample
+from tests.conftest import copy_sample, shown
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
-TASKS_PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "tasks.py")
-SCOPE = Scope((("429999000000", "county"),))
+TASKS_PAGE = str(Path(__file__).resolve().parent.parent / "views" / "tasks.py")
+SCOPE = Scope((("429999000000", "county"),), household_detail=True)
 
 
 @pytest.fixture
@@ -74,7 +74,8 @@ def test_unit_link_opens_the_units_tasks_split_by_role(tasks_page, sample_db_url
     assert [label.split(" · ")[0] for label in labels] == [
         f"{tasks.at[c, 'seq']}. {tasks.at[c, 'title']}" for c in expected_order]
     milestones = read_table(sample_db_url, "task_milestone")
-    assert len(test.table) == milestones[milestones["unit_code"] == "fpb"]["task_code"].nunique()
+    in_tasks = sum(len(expander.table) for expander in test.expander)
+    assert in_tasks == milestones[milestones["unit_code"] == "fpb"]["task_code"].nunique()
 
 
 def test_task_view_lists_its_units_and_draws_the_chart(tasks_page, sample_db_url):
@@ -99,7 +100,7 @@ def test_unknown_unit_or_task_gets_a_message_and_the_matrix(tasks_page, params, 
     test = tasks_page(**params)
     assert not test.exception
     value = next(iter(params.values()))
-    assert any(w.value == t(key, value=value) for w in test.warning)
+    assert any(shown(t(key, value=value)) in shown(w.value) for w in test.warning)
     assert _matrix_html(test)
 
 
@@ -172,3 +173,37 @@ def test_a_date_before_the_first_task_says_so(tasks_page):
     assert not test.exception
     page_notes = [i.value for i in test.info if i.value != t("auth.sample_banner")]  # the sidebar's banner aside
     assert page_notes == [t("tasks.none_yet", asof="2021-06-30")]
+
+
+def test_unreported_cells_the_chase_list_and_the_cockpit_line_agree(tasks_page, sample_db_url, app):
+    """未报 on the matrix, in the 催办 tab and on the cockpit: the same pairs as queries.reports.unreported."""
+    from components.report_chase import build_chase_table, xlsx_bytes
+    from queries.reports import unreported
+    from queries.tasks import tasks_in_scope, unit_list
+
+    asof = date(2026, 11, 20)
+    owing = unreported(sample_db_url, SCOPE, asof)
+    assert not owing.empty  # the sample's units last reported weeks before 2026-11-20
+    test = tasks_page(asof=asof.isoformat())
+    html = _matrix_html(test)
+    rows = dict(re.findall(r'<tr data-task="(\w+)">(.*?)</tr>', html, flags=re.S))
+    flagged = {code: row.count('data-unreported="1"') for code, row in rows.items()}
+    assert flagged == {code: int((owing["task_code"] == code).sum()) for code in rows}
+    assert html.count(f'>{t("reports.cell_unreported_mark")}</sub>') == len(owing)
+    first = owing.iloc[0]
+    assert t("reports.cell_unreported_title", deadline=first["deadline"], days=7).strip() in html
+    assert t("notice.button") in [button.proto.label for button in test.get("download_button")]
+    tables = [frame.value for frame in test.dataframe]
+    chase = next(frame for frame in tables if t("chase_col.days_late") in frame.columns)
+    names = unit_list(sample_db_url, SCOPE)["name"]
+    assert set(chase[t("chase_col.unit")]) == {names[code] for code in owing["unit_code"]}
+    assert len(chase) == len(owing) and set(chase[t("chase_col.days_late")]) == {7}
+    table = build_chase_table(owing, tasks_in_scope(sample_db_url, SCOPE, asof), unit_list(sample_db_url, SCOPE))
+    import io
+
+    import pandas as pd
+    assert pd.read_excel(io.BytesIO(xlsx_bytes(table, "sheet")), engine="openpyxl").shape == table.shape
+    cockpit = app("overview", asof=asof.isoformat())
+    line = t("overview.change_unreported", units=owing["unit_code"].nunique(), pairs=len(owing),
+             days=int(owing["days_late"].max()))
+    assert any(line in shown(link.proto.label) for link in cockpit.get("page_link"))

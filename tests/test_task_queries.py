@@ -15,7 +15,7 @@ from queries.scope import Scope
 from tests.conftest import SAMPLE_UNTIL, read_table
 
 COUNTY = "429999000000"
-COUNTY_SCOPE = Scope(((COUNTY, "county"),))
+COUNTY_SCOPE = Scope(((COUNTY, "county"),), household_detail=True)
 
 
 @pytest.fixture(scope="module")
@@ -88,9 +88,10 @@ def test_cell_status_on_both_sides_of_each_date(small_db, asof, status, percent,
     assert (pd.isna(cell["percent"]) if percent is None else cell["percent"] == percent)
 
 
-def test_a_finished_task_is_done_even_with_an_open_milestone(small_db):
+def test_an_open_overdue_milestone_wins_over_a_100_percent_report(small_db):
     cell = _cell(small_db, date(2024, 7, 1), unit_code="b")
-    assert cell["status"] == "done" and cell["overdue"] == 1 and cell["note"] == "完成"
+    assert cell["status"] == "overdue" and cell["overdue"] == 1 and cell["percent"] == 100 and cell["note"] == "完成"
+    assert _cell(small_db, date(2024, 6, 10), unit_code="b")["status"] == "done"  # due today: not yet late
 
 
 def test_milestones_hide_a_completion_after_the_date(small_db):
@@ -103,9 +104,9 @@ def test_milestones_hide_a_completion_after_the_date(small_db):
 
 @pytest.mark.parametrize("scope, visible", [
     (COUNTY_SCOPE, ["T01", "T02", "T03", "T05"]),
-    (Scope((("429999101000", "township"),)), ["T01", "T02", "T05"]),  # its own and the county's
-    (Scope((("429999101000", "township"), ("429998000000", "county"))), ["T01", "T02", "T04", "T05"]),
-    (Scope(()), []),  # deny by default
+    (Scope((("429999101000", "township"),), household_detail=True), ["T01", "T02", "T05"]),  # its own and the county's
+    (Scope((("429999101000", "township"), ("429998000000", "county")), household_detail=True), ["T01", "T02", "T04", "T05"]),
+    (Scope((), household_detail=True), []),  # deny by default
 ])
 def test_tasks_follow_the_scope_rule(small_db, scope, visible):
     assert q.tasks_in_scope(small_db, scope)["code"].tolist() == visible
@@ -117,7 +118,7 @@ def test_ranking_counts_a_week_ago(small_db):
     ranking = q.unit_ranking(small_db, COUNTY_SCOPE, date(2024, 6, 15)).set_index("unit_code")
     assert ranking.at["a", "overdue_milestones"] == 1 and ranking.at["a", "overdue_change"] == 1  # 06-08: none
     assert ranking.at["a", "behind_tasks"] == 1 and ranking.at["a", "behind_change"] == 1
-    assert ranking.at["b", "overdue_milestones"] == 1 and ranking.at["b", "behind_tasks"] == 0  # done
+    assert ranking.at["b", "overdue_milestones"] == 1 and ranking.at["b", "behind_tasks"] == 1  # 100 % yet late
     assert ranking.at["a", "lead_count"] == 3 and ranking.at["b", "task_count"] == 2
 
 
@@ -134,11 +135,11 @@ def _reference_cells(url: str, asof: date) -> pd.DataFrame:
     cells["overdue"] = cells["overdue"].fillna(0).astype(int)
 
     def status(row) -> str:
+        if row["overdue"] > 0:
+            return "overdue"
         if pd.isna(row["status"]):
             return "not_started"
-        if row["status"] == "done" or row["percent"] >= 100:
-            return "done"
-        return "overdue" if row["overdue"] > 0 else row["status"]
+        return "done" if row["status"] == "done" or row["percent"] >= 100 else row["status"]
 
     cells["expected"] = cells.apply(status, axis=1)
     return cells.set_index(["task_code", "unit_code"]).sort_index()

@@ -8,41 +8,47 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from components.labels import t
+from labels import has_label, t
 from components.trend_compare import build_compare_figure, ranking
-from components.trend_figure import add_phases, csv_bytes, finish, for_display
-from components.trend_income_charts import build_income_table, income_comparison, two_highs_sentences
+from components.exports import csv_bytes
+from components.trend_figure import add_phases, finish, for_display
+from components.trend_income_charts import (build_income_table, income_comparison, second_high_sentences,
+                                             two_highs_sentences)
 from components.trend_other_charts import latest_vs_target
 from components.trend_period import parse_period, period_params
-from queries.trend_period import Period, month_range, quarter_of, shift_month
+from rules.calendar import Period, month_range, quarter_of, shift_month
 
 ASOF = date(2026, 11, 20)
 
 
 @pytest.mark.parametrize("raw, first, cut, problems", [
     ({}, date(2021, 1, 1), ASOF, 0),
-    ({"from": "2023-06", "to": "2024-02"}, date(2023, 6, 1), date(2024, 2, 29), 0),
-    ({"from": "2026-11", "to": "2026-11"}, date(2026, 11, 1), ASOF, 0),  # the as-of month is cut on the day
+    ({"from_month": "2023-06", "to_month": "2024-02"}, date(2023, 6, 1), date(2024, 2, 29), 0),
+    ({"from": "2023-06", "to": "2024-02"}, date(2023, 6, 1), date(2024, 2, 29), 0),  # links of the old form
+    ({"from_month": "2026-11", "to_month": "2026-11"}, date(2026, 11, 1), ASOF, 0),  # cut on the as-of day
+    ({"from_month": "2023-13"}, date(2021, 1, 1), ASOF, 1),
+    ({"from_month": "23-01", "to_month": "2024-1"}, date(2021, 1, 1), ASOF, 2),
+    ({"from_month": "2020-12"}, date(2021, 1, 1), ASOF, 1),
+    ({"to_month": "2026-12"}, date(2021, 1, 1), ASOF, 1),  # after the as-of month
+    ({"from_month": "2025-05", "to_month": "2024-05"}, date(2021, 1, 1), ASOF, 1),
+    ({"from_month": "' OR 1=1 --"}, date(2021, 1, 1), ASOF, 1),
     ({"from": "2023-13"}, date(2021, 1, 1), ASOF, 1),
-    ({"from": "23-01", "to": "2024-1"}, date(2021, 1, 1), ASOF, 2),
-    ({"from": "2020-12"}, date(2021, 1, 1), ASOF, 1),
-    ({"to": "2026-12"}, date(2021, 1, 1), ASOF, 1),  # after the as-of month
-    ({"from": "2025-05", "to": "2024-05"}, date(2021, 1, 1), ASOF, 1),
-    ({"from": "' OR 1=1 --"}, date(2021, 1, 1), ASOF, 1),
 ])
 def test_period_parameters_are_validated(raw, first, cut, problems):
     choice = parse_period(raw, ASOF)
     assert (choice.period.first, choice.period.cut) == (first, cut)
     assert len(choice.problems) == problems
+    for key, _value in choice.problems:
+        assert has_label(key)
     for value in raw.values():
         if problems and value not in (choice.first_month, choice.last_month):
-            assert any(value[:20] in message for message in choice.problems)
+            assert any(value[:20] in shown for _key, shown in choice.problems)
 
 
 def test_default_period_stays_out_of_the_url():
     assert period_params(parse_period({}, ASOF), ASOF) == {}
     assert period_params(parse_period({"from": "2023-01", "to": "2025-12"}, ASOF), ASOF) == {
-        "from": "2023-01", "to": "2025-12"}
+        "from_month": "2023-01", "to_month": "2025-12"}
 
 
 def test_months_and_quarters():
@@ -148,3 +154,45 @@ def test_csv_has_a_byte_order_mark_and_gaps_show_as_dashes():
     data = csv_bytes(table)
     assert data.startswith("\ufeff".encode()) and t("trends_col.year").encode() in data
     assert for_display(table)[t("trends_col.mean_growth")].tolist() == ["—", "9.5"]
+
+
+def test_second_high_compares_local_with_national_growth_and_gives_the_ratio():
+    # local +6 % each year; national +5 %, +6 %, +7 %: met, not met (equal), not met
+    mean, rural = [10000, 11000, 11660, 12371.26], [20000, 21200, 22472, 23820.32]
+    distribution = pd.DataFrame({"year": range(2021, 2025), "households": 10, "people": 30, "mean": mean,
+                                 "under_line": 1, "p10": mean, "p25": mean, "p50": mean, "p75": mean, "p90": mean})
+    benchmarks = pd.DataFrame({"year": range(2021, 2025), "line": 6000.0, "rural_per_capita": rural,
+                               "rural_area_code": "X", "national": [18000, 18900, 20034, 21436.38],
+                               "national_source": "国家统计局"})
+    comparison = income_comparison(distribution, benchmarks)
+    assert comparison["second_met"].tolist() == [None, True, False, False]
+    assert comparison["ratio_local_national"].tolist()[:2] == [round(20000 / 18000, 3), round(21200 / 18900, 3)]
+    sentences = second_high_sentences(comparison)
+    assert sentences[0] == t("trends.second_unknown", year=2021)
+    assert sentences[1] == t("trends.second_met", year=2022, local="6.0", national="5.0", ratio="1.12")
+    assert sentences[2].startswith("2023 年") and "未高于全国农村居民增长 6.0%" in sentences[2]
+    # Without a national series the second half cannot be judged, and says so.
+    assert second_high_sentences(_income(mean, rural)) == [t("trends.second_unknown", year=y) for y in range(2021, 2025)]
+
+
+def test_the_phases_band_every_panel_of_a_grid_and_the_regular_phase_starts_on_a_line():
+    from plotly.subplots import make_subplots
+
+    grid = make_subplots(rows=2, cols=1)
+    months = pd.to_datetime(["2024-01-01", "2026-06-01"])
+    grid.add_trace(go.Scatter(x=months, y=[1, 2]), row=1, col=1)
+    grid.add_trace(go.Scatter(x=months, y=[3, 4]), row=2, col=1)
+    add_phases(grid, date(2024, 1, 1), date(2026, 6, 1))
+    rects = [shape for shape in grid.layout.shapes if shape.type == "rect"]
+    lines = [shape for shape in grid.layout.shapes if shape.type == "line"]
+    assert sorted((shape.xref, shape.yref) for shape in rects) == [("x", "y domain"), ("x", "y domain"),
+                                                                   ("x2", "y2 domain"), ("x2", "y2 domain")]
+    assert all((shape.y0, shape.y1, shape.layer) == (0, 1, "below") for shape in rects)
+    assert {str(shape.x0)[:10] for shape in lines} == {"2026-01-01"} and len(lines) == 2
+    assert sorted(note.text for note in grid.layout.annotations) == sorted(
+        [t("trends.phase_transition"), t("trends.phase_regular")] * 2)
+
+    yearly = go.Figure(go.Bar(x=[2023, 2024, 2025, 2026], y=[1, 2, 3, 4]))
+    add_phases(yearly, date(2023, 1, 1), date(2026, 11, 20), yearly=True, label=False)
+    assert [(shape.x0, shape.x1) for shape in yearly.layout.shapes] == [(2022.5, 2025.5), (2025.5, 2026.5)]
+    assert not yearly.layout.annotations

@@ -9,15 +9,15 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components.labels import t
+from labels import t
 from queries.scope import Scope
 from queries.trend_cases import area_totals, case_flows
-from queries.trend_period import Period
-from tests.conftest import read_table
+from rules.calendar import Period
+from tests.conftest import read_table, shown
 
 COUNTY = "429999000000"
 APP = Path(__file__).resolve().parent.parent / "app.py"
-TRENDS = str(APP.parent / "pages" / "trends.py")
+TRENDS = str(APP.parent / "views" / "trends.py")
 ASOF = "2026-11-20"
 
 
@@ -50,7 +50,7 @@ def test_county_page_shows_every_section_with_downloads(trends):
         assert t(f"trends.{key}") in headings
     assert t("trends.compare_heading", level=t("level.township")) in headings
     downloads = test.get("download_button")
-    assert len(downloads) == 8  # seven charts and the ranking table
+    assert len(downloads) == 9  # seven charts, the seeds' indicators and the ranking table
     charts = test.get("plotly_chart")
     assert len(charts) == 7 and all(json.loads(chart.proto.config) == {"displaylogo": False} for chart in charts)
     # Figures are built here and drawn by the bundled plotly.js: their text is the catalogue's Chinese.
@@ -73,7 +73,7 @@ def test_ranking_table_matches_the_series(trends, sample_db_url):
     table = test.dataframe[-1].value
     townships = read_table(sample_db_url, "area").query("level == 'township'")
     assert set(table[t("trends_col.area")]) == set(townships["name"])
-    flows = case_flows(sample_db_url, Scope(((COUNTY, "county"),)), COUNTY, "county", "county",
+    flows = case_flows(sample_db_url, Scope(((COUNTY, "county"),), household_detail=True), COUNTY, "county", "county",
                        Period(date(2021, 1, 1), date(2026, 11, 20)))
     open_now = area_totals(flows).iloc[-1]["open_end"]
     assert table[t("trends_col.open_now")].sum() == open_now
@@ -90,19 +90,65 @@ def test_village_has_no_compare_section_and_borrows_indicators(trends, sample_db
 
 
 def test_bad_period_gives_a_message_and_the_default_period(trends):
-    test = trends(**{"from": "2024-13", "to": "2030-01"})
+    test = trends(from_month="2024-13", to_month="2030-01")
     assert not test.exception
-    warning = test.warning[0].value
+    warning = shown(test.warning[0].value)
     assert "2024-13" in warning and "2030-01" in warning
     slider = test.select_slider[0]
     assert tuple(slider.value) == ("2021-01", "2026-11")
 
 
 def test_moving_the_period_writes_the_url(trends):
-    test = trends(**{"from": "2023-01"})
+    test = trends(**{"from": "2023-01"})  # a link of the old form still opens its period
     assert tuple(test.select_slider[0].value) == ("2023-01", "2026-11")
     test.select_slider[0].set_range("2024-01", "2025-12").run()
     assert not test.exception
-    assert test.query_params["from"] == "2024-01" and test.query_params["to"] == "2025-12"
+    assert test.query_params["from_month"] == "2024-01" and test.query_params["to_month"] == "2025-12"
+    assert "from" not in test.query_params  # written once, under the new name only
     heading = [m.value for m in test.markdown if m.value.startswith("####")][0]
     assert "2024-01" in heading and "2025-12-31" in heading
+
+
+def test_elimination_quality_both_halves_of_two_highs_and_the_fixed_2025_baseline_show(trends, sample_db_url):
+    from datetime import date
+
+    from queries.elimination_quality import elimination_quality
+    from queries.scope import Scope
+
+    test = trends()
+    scope = Scope(roots=(("429999000000", "county"),), household_detail=True)
+    now = elimination_quality(sample_db_url, scope, "429999000000", "county", date.fromisoformat(ASOF))
+    metrics = {m.label: m.value for m in test.metric}
+    assert metrics[t("elimination_quality.cumulative")] == f"{now['cumulative_share']:.1f}%"
+    assert metrics[t("elimination_quality.reentries")] == f"{now['reentries']:,}" and now["reentries"] > 0
+    base = elimination_quality(sample_db_url, scope, "429999000000", "county", date(2025, 12, 31))
+    text = _text(test)
+    assert f"累计识别 {base['identified']:,} 户，已消除风险 {base['eliminated']:,} 户" in text
+    assert t("trends.second_heading") in text and "国家统计局" in text
+
+
+def test_seed_indicators_show_counts_target_verdict_and_the_seed(trends, sample_db_url):
+    """Rule 11 on the page: one row per indicator, the query's numerator and denominator, the seed quoted."""
+    from queries.drill import income_year
+    from queries.seed_indicators import seed_indicators
+
+    test = trends()
+    assert t("seed_indicator.heading") in [s.value for s in test.subheader]
+    table = next(d.value for d in test.dataframe if t("seed_indicator_col.counted") in d.value.columns)
+    asof = date.fromisoformat(ASOF)
+    year, _ = income_year(sample_db_url, asof)
+    expected = seed_indicators(sample_db_url, Scope(((COUNTY, "county"),), household_detail=True), COUNTY, "county",
+                               asof, year)
+    assert list(table[t("seed_indicator_col.indicator")]) == [t(f"seed_indicator.{c}") for c in expected["code"]]
+    assert list(table[t("seed_indicator_col.numerator")]) == list(expected["numerator"])
+    assert list(table[t("seed_indicator_col.denominator")]) == list(expected["denominator"])
+    verdicts = dict(zip(expected["code"], table[t("seed_indicator_col.met")]))
+    for code, met in zip(expected["code"], expected["met"]):
+        word = "no_verdict" if met is None else "met" if met else "not_met"
+        assert verdicts[code] == t(f"seed_indicator.{word}"), code
+    assert verdicts["medical_insured"] == t("seed_indicator.not_met")  # the sample: some members not insured
+    assert verdicts["welfare_posts"] == t("seed_indicator.no_verdict")  # the seed sets no number today
+    text = _text(test)
+    for code in expected["code"]:
+        assert t(f"seed_indicator.{code}_seed") in text and t(f"seed_indicator.{code}_proxy") in text
+    assert t("seed_indicator.income_year", year=year) in text

@@ -11,17 +11,22 @@ import pytest
 
 from queries.compliance import elimination_candidates
 from queries.dataset import dataset_facts
-from queries.drill import income_year
+from queries.coverage import low_income_overlap, measure_coverage
+from queries.elimination_quality import elimination_quality
+from queries.drill import figures_by_area, income_year
 from queries.scope import Scope
 from queries.warnings import area_warnings, warning_counts
 from rules.compliance import compliance_findings
+from rules.elimination import is_reentry
 from rules.facts import household_facts
+from rules.model import CaseFact
+from rules.measures import has_paired_measure, measures_in_force
 from rules.warnings import WARNING_RULES, household_warnings
 from sample_data.rule_breaks import RULE_BREAK_COUNTS
 from tests.conftest import SAMPLE_UNTIL, read_table
 
 COUNTY = "429999000000"
-EVERYTHING = Scope(roots=((COUNTY, "county"),), personal_detail=False)
+EVERYTHING = Scope(roots=((COUNTY, "county"),), personal_detail=False, household_detail=True)
 NO_CAP = 10**9
 AS_OF_DATES = (SAMPLE_UNTIL, date(2024, 6, 30), date(2023, 8, 15), date(2025, 10, 31))
 FIRED_RULES: set[str] = set()
@@ -145,3 +150,126 @@ def test_narrow_areas_find_the_same_warnings_and_findings_as_the_county(engine_d
             found = compliance_findings(elimination_candidates(engine_db_url, EVERYTHING, code, level, SAMPLE_UNTIL))
             expected = findings[findings.village_code.str.startswith(prefix)]
             assert sorted(found.case_id) == sorted(expected.case_id)
+
+
+def _expected_coverage(tables, asof) -> dict[str, tuple[int, int, int]]:
+    households, *records = tables
+    cases, incomes, checks, measures, visits = _hide_future(asof, *records)
+    groups = [frame.groupby("household_id") for frame in (cases, incomes, checks, measures, visits)]
+    empty = [frame.iloc[0:0] for frame in (cases, incomes, checks, measures, visits)]
+    counts: dict[str, list[int]] = {}
+    for record in households[households.id.isin(cases.household_id)].itertuples(index=False):
+        record = pd.Series(record._asdict())
+        parts = [group.get_group(record.id) if record.id in group.groups else blank
+                 for group, blank in zip(groups, empty)]
+        facts = household_facts(record, *parts)
+        for case in facts.cases:
+            if not case.open_on(asof):
+                continue
+            row = counts.setdefault(facts.labor_capacity or "", [0, 0, 0])
+            row[0] += 1
+            row[1] += bool(measures_in_force(facts, case.identified_on, asof))
+            row[2] += has_paired_measure(facts, case.identified_on, asof)
+    return {labor: tuple(row) for labor, row in counts.items()}
+
+
+@pytest.mark.parametrize("asof", AS_OF_DATES[:2])
+def test_measure_coverage_equals_the_rules_on_every_engine(engine_db_url, tables, asof):
+    coverage = measure_coverage(engine_db_url, EVERYTHING, COUNTY, "county", asof)
+    found = {row.labor_capacity: (row.open_cases, row.in_force, row.paired) for row in coverage.itertuples()}
+    expected = _expected_coverage(tables, asof)
+    assert found == expected
+    assert 0 < sum(row[1] for row in expected.values()) < sum(row[0] for row in expected.values())
+
+
+def test_the_new_checks_find_a_realistic_handful_in_the_sample(sample_db_url):
+    # Documented in the README like the planted rule breaks: emergent, not planted, so bounded.
+    counts = warning_counts(sample_db_url, EVERYTHING, COUNTY, "county", "county", SAMPLE_UNTIL).iloc[0]
+    open_cases = int(figures_by_area(sample_db_url, EVERYTHING, COUNTY, "county", "county", SAMPLE_UNTIL)
+                     ["open_cases"].iloc[0])
+    assert 1 <= counts["should_monitor"] <= 20
+    assert 1 <= counts["no_safety_net"] <= 20
+    assert 1 <= counts["open_without_measure"] <= open_cases // 2
+    assert income_year(sample_db_url, SAMPLE_UNTIL)[0] == SAMPLE_UNTIL.year - 1  # the unfinished year has no income
+
+
+@pytest.mark.parametrize("asof", AS_OF_DATES[:2])
+def test_elimination_quality_equals_the_rules_on_every_engine(engine_db_url, tables, asof):
+    cases = tables[1]
+    cases = cases[cases.identified_on <= asof].copy()
+    later = cases.eliminated_on.map(lambda day: day is not None and day > asof)
+    cases.loc[later, ["eliminated_on", "elimination_kind"]] = None
+    facts = {household_id: tuple(CaseFact(int(r.id), r.case_type, r.identified_on, r.eliminated_on, r.elimination_kind)
+                                 for r in group.itertuples())
+             for household_id, group in cases.groupby("household_id")}
+    reentries = [case for household in facts.values() for case in household if is_reentry(case, household)]
+    start = date(asof.year, 1, 1)
+    figures = elimination_quality(engine_db_url, EVERYTHING, COUNTY, "county", asof)
+    assert figures["identified"] == len(cases)
+    assert figures["eliminated"] == int(cases.eliminated_on.notna().sum())
+    assert figures["reentries"] == len(reentries) > 0
+    assert figures["reentries_year"] == sum(case.identified_on >= start for case in reentries)
+    assert figures["cumulative_share"] == round(100 * figures["eliminated"] / len(cases), 1)
+
+
+def test_low_income_overlap_matches_raw_rows_on_every_engine(engine_db_url, tables):
+    households, cases, _, _, measures, _ = tables
+    asof = SAMPLE_UNTIL
+    known = cases[cases.identified_on <= asof]
+    open_ids = set(known[known.eliminated_on.map(lambda day: day is None or day > asof)].household_id)
+    status = {hid: "open" if hid in open_ids else "eliminated" for hid in known.household_id}
+    held = measures[measures.kind.isin(["dibao", "tekun"]) & (measures.started_on <= asof)
+                    & measures.ended_on.map(lambda day: day is None or day >= asof)]
+    held = held.drop_duplicates(["kind", "household_id"])
+    # 低保边缘 (issue 20): 民政's recognitions of the last year, received by the as-of date
+    signals = read_table(engine_db_url, "signal")
+    occurred = pd.to_datetime(signals["occurred_on"])
+    edge = signals[(signals["department"] == "civil") & (signals["kind"] == "dibao_edge")
+                   & signals["household_id"].notna() & (pd.to_datetime(signals["received_on"]) <= pd.Timestamp(asof))
+                   & (occurred <= pd.Timestamp(asof)) & (occurred > pd.Timestamp(asof) - pd.Timedelta(days=365))]
+    edge = edge.assign(household_id=edge["household_id"].astype(int)).drop_duplicates(["kind", "household_id"])
+    expected = Counter((row.kind, status.get(row.household_id, "none")) for row in (*held.itertuples(), *edge.itertuples()))
+    table = low_income_overlap(engine_db_url, EVERYTHING, COUNTY, "county", asof).set_index("category")
+    assert list(table.index) == ["dibao", "tekun", "dibao_edge"]
+    found = Counter({(kind, column): int(table.at[kind, column]) for kind in table.index
+                     for column in ("open", "eliminated", "none") if table.at[kind, column]})
+    assert found == expected and expected[("dibao", "none")] > 0 and expected[("dibao", "open")] > 0
+    assert expected[("dibao_edge", "open")] > 0 and expected[("dibao_edge", "none")] > 0  # planted in the sample
+
+
+def test_asset_income_use_equals_the_rule_on_every_engine(engine_db_url, sample_db_url):
+    from queries.asset_income import asset_income_use
+    from rules.assets import handed_out
+
+    uses = read_table(sample_db_url, "asset_income_use")
+    year = int(uses["year"][uses["year"] <= SAMPLE_UNTIL.year].max())
+    assert year == SAMPLE_UNTIL.year - 1
+    of_year = uses[uses["year"] == year]
+    expected = sorted(int(asset_id) for asset_id, group in of_year.groupby("asset_id")
+                      if handed_out(dict(zip(group["use"], group["amount"]))))
+    found = asset_income_use(engine_db_url, EVERYTHING, COUNTY, "county", SAMPLE_UNTIL)
+    assert found["year"] == year and found["handed_out"] == expected and 0 < len(expected) < 20
+    assert found["by_use"] == pytest.approx(of_year.groupby("use")["amount"].sum().to_dict())
+
+
+def test_yearly_warnings_show_their_year_not_the_as_of_date(sample_db_url):
+    """收入跌破监测线 and 刚性支出骤增 rest on a year's figures: 触发日期 names the year; events keep their day."""
+    from components.warning_list import YEARLY_RULES, build_warning_table
+    from labels import t
+
+    scope = Scope(roots=((COUNTY, "county"),), personal_detail=False, household_detail=True)
+    found = area_warnings(sample_db_url, scope, COUNTY, "county", SAMPLE_UNTIL, limit=NO_CAP)
+    table = build_warning_table(found, pd.Series(dtype=str), lambda household_id: {})
+    yearly = found["rule"].isin(YEARLY_RULES)
+    assert yearly.any() and (~yearly).any()
+    for since, values in zip(table.loc[yearly, "since"], found.loc[yearly, "values"]):
+        assert since == t("warning_list.yearly_since", year=values["year"])
+    assert SAMPLE_UNTIL.isoformat() not in set(table.loc[yearly, "since"])
+    assert table.loc[~yearly, "since"].tolist() == [d.isoformat() for d in found.loc[~yearly, "since"]]
+
+
+def test_the_overlap_table_names_the_three_low_income_categories(sample_db_url):
+    from components.coverage import build_overlap_table
+
+    table = build_overlap_table(low_income_overlap(sample_db_url, EVERYTHING, COUNTY, "county", SAMPLE_UNTIL))
+    assert list(table["category"]) == ["低保对象", "特困人员", "低保边缘家庭"]

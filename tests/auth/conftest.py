@@ -11,7 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components.auth_users import AUTH_FILE_ENV, hash_password
-from components.labels import _catalogue
+from labels import _catalogue
 from components.state import Keys
 from tests.conftest import on_page, read_table
 
@@ -77,13 +77,14 @@ def signed_in_app(sample_db_url, users_file, monkeypatch):
     monkeypatch.setenv("DASHBOARD_DB_URL", sample_db_url)
     monkeypatch.setenv(AUTH_FILE_ENV, str(users_file))
 
-    def open_app(user: str | None, page: str = "drill", **params: str) -> AppTest:
+    def open_app(user: str | None, page: str | None = "drill", **params: str) -> AppTest:
+        """page=None opens the app's address itself ("/"), where the start page is chosen."""
         test = AppTest.from_file(APP, default_timeout=60)
         if user is not None:
             test.session_state[Keys.USER] = user
         for name, value in {"asof": ASOF, **params}.items():
             test.query_params[name] = value
-        return on_page(test, page).run()
+        return (test if page is None else on_page(test, page)).run()
 
     return open_app
 
@@ -109,7 +110,10 @@ def tree_text(test: AppTest) -> str:
             walk(child)
 
     walk(test._tree)
-    return _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), "\n".join(parts))
+    text = _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), "\n".join(parts))
+    # What a reader sees: Markdown escapes and the word joiners that break autolinks (components.text)
+    # removed, so a masked ID number "429999\*\*…" in a table cell is still found by the leak checks.
+    return text.replace("\\", "").replace("\u2060", "")
 
 
 def label_text() -> str:

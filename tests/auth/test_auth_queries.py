@@ -4,6 +4,7 @@ is append-only (SQLite triggers, a restricted role on PostgreSQL and MariaDB).""
 from __future__ import annotations
 
 import os
+import time
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -16,6 +17,7 @@ from db.app_role import grant_statements
 from db.engine import make_engine
 from queries.audit import AuditEntry, audit_entries, record
 from queries.households import household_cases, household_record, household_village, village_households
+from queries.sign_in_throttle import Limit, forget, record_failure, wait_seconds
 from queries.scope import Scope, ScopeError
 from tests.conftest import read_table
 
@@ -23,8 +25,8 @@ ASOF = date(2026, 11, 20)
 
 
 def _scopes(village: str) -> tuple[Scope, Scope, Scope]:
-    county = Scope(roots=(("429999000000", "county"),))
-    return county, Scope(county.roots, household_detail=False), Scope(((village, "village"),), personal_detail=True)
+    county = Scope(roots=(("429999000000", "county"),), household_detail=True)
+    return county, Scope(county.roots, household_detail=False), Scope(((village, "village"),), personal_detail=True, household_detail=True)
 
 
 @pytest.mark.engines
@@ -56,7 +58,7 @@ def test_audit_entries_are_written_and_read_back_only_by_readers(engine_db_url):
                                             "area=' OR 1=1 --"), at=at)
     assert record(engine_db_url, AuditEntry(who, "county_leader", "view", "drill", "429999000000"),
                   at=at + timedelta(minutes=1))
-    reader = Scope((("429999000000", "county"),), audit_reader=True)
+    reader = Scope((("429999000000", "county"),), audit_reader=True, household_detail=True)
     rows = audit_entries(engine_db_url, reader, date(2026, 11, 20), date(2026, 11, 20), user_name=who)
     assert list(rows["action"]) == ["view", "refused"]  # newest first
     assert rows.iloc[1]["detail"] == "area=' OR 1=1 --"  # stored as given: bound, never spliced
@@ -64,7 +66,7 @@ def test_audit_entries_are_written_and_read_back_only_by_readers(engine_db_url):
     assert len(refused) == 1
     assert audit_entries(engine_db_url, reader, date(2026, 11, 21), date(2026, 11, 22), user_name=who).empty
     with pytest.raises(ScopeError):
-        audit_entries(engine_db_url, Scope(reader.roots), date(2026, 11, 20), date(2026, 11, 20))
+        audit_entries(engine_db_url, Scope(reader.roots, household_detail=True), date(2026, 11, 20), date(2026, 11, 20))
     with pytest.raises(ValueError):
         record(engine_db_url, AuditEntry(who, "x", "delete"))
 
@@ -88,7 +90,9 @@ def test_grant_statements_quote_names_and_passwords():
     engine = create_engine("postgresql+psycopg://u@h/db")
     statements = grant_statements(engine, "dashboard_app", "it's:%s")
     assert "PASSWORD 'it''s:%s'" in statements[1]
-    assert not any("UPDATE" in s or "DELETE" in s for s in statements)
+    rewrites = [s for s in statements if "UPDATE" in s or "DELETE" in s]
+    # the throttle's counts and the session records (hashed tokens) only
+    assert rewrites and all("sign_in_throttle" in s or "auth_session" in s for s in rewrites)
     with pytest.raises(ValueError):
         grant_statements(engine, "app; DROP TABLE area", "pw")
     with pytest.raises(ValueError):
@@ -106,6 +110,11 @@ def test_app_role_can_read_and_append_but_never_rewrite(engine_name, server_data
     app_url = make_url(admin_url).set(username=role, password=password).render_as_string(hide_password=False)
     try:
         assert record(app_url, AuditEntry("app", "briefing", "view", "drill"))
+        # The sign-in throttle is the one table the app counts up and clears (shared by its processes).
+        assert record_failure(app_url, {"n:k": Limit(free=0, base_seconds=30, cap_seconds=30)}, time.time()) == 30
+        assert wait_seconds(app_url, ("n:k",), time.time()) > 25
+        forget(app_url, ("n:k",))
+        assert wait_seconds(app_url, ("n:k",), time.time()) == 0
         app = make_engine(app_url)
         with app.connect() as connection:
             assert connection.execute(text("SELECT COUNT(*) FROM area")).scalar() == 0

@@ -117,6 +117,7 @@ def test_aggregate_roles_see_the_county_without_households(role):
     assert scope.unit_code == "fpb"
 
 
-def test_only_county_leaders_get_the_audit_page():
-    assert may_open("county_leader", "audit") and may_open("briefing", "drill")
-    assert not any(may_open(role, "audit") for role in ROLES if role != "county_leader")
+def test_only_leaders_from_county_up_get_the_audit_page():
+    leaders = {"province_leader", "city_leader", "county_leader"}
+    assert all(may_open(role, "audit") for role in leaders) and may_open("briefing", "drill")
+    assert not any(may_open(role, "audit") for role in ROLES if role not in leaders)

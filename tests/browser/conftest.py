@@ -71,17 +71,21 @@ def _health_ok(base_url: str) -> bool:
         return False
 
 
+SERVED_PIDS: dict[str, int] = {}  # base URL -> process id of each app running_app serves (for the soak's memory)
+
+
 @contextmanager
 def running_app(db_url: str, log_dir: Path, extra_env: dict[str, str] | None = None) -> Iterator[str]:
-    """Serve app.py on db_url under `streamlit run` on a free local port; yields its base URL."""
-    if not (REPO_ROOT / "app.py").is_file():
-        pytest.skip("app.py does not exist yet")
+    """Serve the app (serve.py: st.App running app.py) on db_url under `streamlit run` on a free local
+    port; yields its base URL."""
+    if not (REPO_ROOT / "serve.py").is_file():
+        pytest.skip("serve.py does not exist yet")
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
     log_path = log_dir / "streamlit.log"
     env = {**os.environ, "DASHBOARD_DB_URL": db_url, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
-           **(extra_env or {})}
-    command = [str(REPO_ROOT / ".venv" / "bin" / "streamlit"), "run", "app.py", "--server.port", str(port),
+           "PYTHONUNBUFFERED": "1", **(extra_env or {})}
+    command = [str(REPO_ROOT / ".venv" / "bin" / "streamlit"), "run", "serve.py", "--server.port", str(port),
                "--server.address", "127.0.0.1", "--server.headless", "true"]
     if not Path(command[0]).exists():  # a venv elsewhere: use the interpreter running the tests
         command[:1] = [sys.executable, "-m", "streamlit"]
@@ -90,13 +94,17 @@ def running_app(db_url: str, log_dir: Path, extra_env: dict[str, str] | None = N
                                   stdin=subprocess.DEVNULL, start_new_session=True)
     try:
         deadline = time.monotonic() + STARTUP_SECONDS
-        while not _health_ok(base_url):
+        # Healthy, and this server is the one answering: another test process may have taken the same
+        # free port a moment earlier, and then this one exits ("Port ... is already in use").
+        while not (_health_ok(base_url) and server.poll() is None and base_url.encode() in log_path.read_bytes()):
             if server.poll() is not None or time.monotonic() > deadline:
                 pytest.fail(f"streamlit did not become healthy (exit code {server.poll()}); log:\n"
                             + log_path.read_text(errors="replace"))
             time.sleep(0.5)
+        SERVED_PIDS[base_url] = server.pid
         yield base_url
     finally:
+        SERVED_PIDS.pop(base_url, None)
         _stop(server)
         log_text = log_path.read_text(errors="replace")
         if re.search(r"Traceback|Uncaught app exception", log_text):
@@ -105,7 +113,17 @@ def running_app(db_url: str, log_dir: Path, extra_env: dict[str, str] | None = N
 
 @pytest.fixture(scope="session")
 def app_server(sample_db_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The app on the sample county; a test module may override this fixture to serve another database."""
+    """The app on the sample county; a test module may override this fixture to serve another database.
+
+    DASHBOARD_TEST_APP_URL=http://127.0.0.1:8080 runs the pages against a running deployment instead
+    (scripts/cluster.sh up: nginx, two processes, the replica), e.g. `tests/browser/test_pages.py`.
+    """
+    deployed = os.environ.get("DASHBOARD_TEST_APP_URL", "").rstrip("/")
+    if deployed:
+        if not _health_ok(deployed):
+            pytest.fail(f"DASHBOARD_TEST_APP_URL={deployed} does not answer /_stcore/health")
+        yield deployed
+        return
     with running_app(sample_db_url, tmp_path_factory.mktemp("browser-server")) as base_url:
         yield base_url
 
@@ -137,10 +155,15 @@ def browser() -> Iterator[object]:
         chromium.close()
 
 
+SETTLE_ROUNDS = 3
+
+
 def wait_for_app(page, timeout_ms: int = RUN_TIMEOUT_MS) -> None:
-    """Wait until Streamlit has finished running the script and nothing reruns during a settle."""
+    """Wait until Streamlit has finished running the script and nothing reruns during a settle;
+    raise when it is still running after SETTLE_ROUNDS settles (a page that keeps rerunning)."""
     page.wait_for_selector('[data-testid="stApp"]', timeout=timeout_ms)
-    for _ in range(3):
+    state = None
+    for _ in range(SETTLE_ROUNDS):
         page.wait_for_function(
             """() => {
                 const app = document.querySelector('[data-testid="stApp"]');
@@ -150,8 +173,11 @@ def wait_for_app(page, timeout_ms: int = RUN_TIMEOUT_MS) -> None:
             timeout=timeout_ms,
         )
         page.wait_for_timeout(SETTLE_SECONDS * 1000)
-        if page.get_attribute('[data-testid="stApp"]', "data-test-script-state") == "notRunning":
+        state = page.get_attribute('[data-testid="stApp"]', "data-test-script-state")
+        if state == "notRunning":
             return
+    raise AssertionError(f"the app never settled: its script was still '{state}' after {SETTLE_ROUNDS} waits "
+                         f"of {SETTLE_SECONDS:g} s each (a page that reruns itself?)")
 
 
 @pytest.fixture

@@ -12,6 +12,8 @@ import pytest
 from sqlalchemy import create_engine
 
 from components.auth_users import AUTH_FILE_ENV, hash_password
+from components.page_registry import PAGES
+from labels import t
 from tests.browser.conftest import SCREENSHOTS, running_app, wait_for_app
 
 pytestmark = pytest.mark.browser
@@ -176,3 +178,23 @@ def test_sample_mode_role_switcher_changes_what_the_server_sends(browser, sample
         assert not arrived(first_people["id_number"]) and not arrived(first_people["head_name"])
         assert errors == []
         context.close()
+
+
+def test_a_page_address_opened_first_on_a_fresh_server_runs_the_frame(browser, sample_db_url, tmp_path):
+    # Legacy multipage mode (a folder named pages/) ran pages/<page>.py directly on a fresh server,
+    # before any sign-in. Every page's address, first thing after start, must show the sign-in form.
+    users = tmp_path / "users.toml"
+    users.write_text(f'[users.county_c]\nrole = "county_leader"\npassword_hash = "{hash_password(PASSWORD)}"\n',
+                     encoding="utf-8")
+    with running_app(sample_db_url, tmp_path, {AUTH_FILE_ENV: str(users)}) as base_url:
+        for spec in PAGES:
+            context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN")
+            page = context.new_page()
+            page.goto(f"{base_url}/{spec.url_path}?asof=2026-11-20")
+            wait_for_app(page)
+            assert page.get_by_label("用户名").is_visible(), spec.url_path
+            assert page.get_by_role("heading", name=t(spec.label_key)).count() == 0, spec.url_path
+            assert page.locator(EXCEPTION).count() == 0, spec.url_path
+            if spec.url_path == PAGES[0].url_path:
+                page.screenshot(path=str(SCREENSHOTS / "auth_fresh_server_direct_page.png"))
+            context.close()

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import create_engine, text
 
-from components.labels import t
+from labels import t
 from tests.browser.conftest import SCREENSHOTS, wait_for_app
 from tests.conftest import copy_sample
 
@@ -115,7 +115,7 @@ def test_clicking_a_village_drills_into_it(open_page, areas):
     assert areas.at[drilled, "parent_code"] == township
     assert page.get_by_text(areas.at[drilled, "name"], exact=True).first.is_visible()
     assert page.locator(EXCEPTION).count() == 0
-    _map_frame(page).wait_for_function("() => document.querySelectorAll('.marker-cluster, .leaflet-interactive').length > 0",
+    _map_frame(page).wait_for_function("() => document.querySelectorAll('.household-cluster, .leaflet-interactive').length > 0",
                                        timeout=30_000)
     page.wait_for_timeout(800)
     page.screenshot(path=str(SCREENSHOTS / "map_village.png"), full_page=True)
@@ -220,3 +220,36 @@ def test_an_html_village_name_shows_as_text_in_tooltip_and_label(browser, evil_s
         page.screenshot(path=str(SCREENSHOTS / "map_html_name_as_text.png"), full_page=True)
     finally:
         context.close()
+
+
+def test_household_clusters_take_the_colour_of_their_worst_member(open_page, sample_db_url):
+    """At the village's first zoom, a cluster holding a household at risk is coloured as that household."""
+    from components.map_layers import STATUS_COLOURS, STATUS_SEVERITY
+
+    engine = create_engine(sample_db_url)
+    try:
+        open_cases = pd.read_sql(text(
+            "SELECT h.village_code, c.case_type FROM monitoring_case c JOIN household h ON h.id = c.household_id "
+            "WHERE c.identified_on <= :asof AND (c.eliminated_on IS NULL OR c.eliminated_on > :asof)"),
+            engine, params={"asof": ASOF})
+    finally:
+        engine.dispose()
+    village = open_cases.groupby("village_code").size().idxmax()  # the village with most open cases
+    worst = max(STATUS_SEVERITY[c] for c in open_cases.loc[open_cases["village_code"] == village, "case_type"])
+    opened = open_page(f"/map?area={village}&asof={ASOF}", viewport=(1600, 1200))
+    page = opened.page
+    frame = _map_frame(page)
+    frame.wait_for_function("() => document.querySelectorAll('.household-cluster div').length > 0", timeout=30_000)
+    page.wait_for_timeout(800)
+    clusters = frame.evaluate("""() => [...document.querySelectorAll('.household-cluster div')].map(d => ({
+        worst: Number(d.dataset.worst), atRisk: Number(d.dataset.atRisk), colour: d.style.background}))""")
+    assert max(c["worst"] for c in clusters) == worst
+    by_severity = {severity: STATUS_COLOURS[code] for code, severity in STATUS_SEVERITY.items()}
+
+    def rgb(hex_colour: str) -> str:
+        return "rgb({}, {}, {})".format(*(int(hex_colour[i:i + 2], 16) for i in (1, 3, 5)))
+
+    assert all(c["colour"].startswith(rgb(by_severity[c["worst"]])) for c in clusters)
+    assert any(c["atRisk"] > 0 for c in clusters)
+    page.screenshot(path=str(SCREENSHOTS / "map_village_clusters.png"))
+    assert opened.errors == [] and opened.foreign_requests == []

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import create_engine, text
 
-from components.labels import t
+from labels import t
 from tests.browser.conftest import running_app
 from tests.conftest import copy_sample
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from components.labels import t
+from labels import t
 from tests.browser.conftest import SCREENSHOTS, wait_for_app
 
 pytestmark = pytest.mark.browser
@@ -40,6 +40,28 @@ def test_a_filter_change_lands_in_the_url_and_survives_a_reload(open_page):
     wait_for_app(page)
     assert "measure=rate" in page.url
     chosen = page.locator('[data-testid="stButtonGroup"] [role="radio"][aria-checked="true"]')
+    chosen.first.wait_for(timeout=60_000)  # the control is drawn after the script has settled, on a slow machine
     assert t("risk_page.measure_rate") in chosen.all_inner_texts()  # the reloaded page shows the URL's choice
+    assert page.locator(EXCEPTION).count() == 0
+    assert opened.errors == [] and opened.foreign_requests == []
+
+
+def test_a_warning_row_opens_the_household_in_the_same_tab(open_page):
+    """Opening a household from the warning list keeps the tab (and with it the role and sign-in)."""
+    opened = open_page("/risk?area=429999105000&asof=2026-11-20", viewport=(1600, 2600))
+    page = opened.page
+    assert page.locator(EXCEPTION).count() == 0
+    hint = page.get_by_text(t("warning_list.open_hint"), exact=True).first
+    hint.wait_for(timeout=60_000)
+    grid = hint.locator("xpath=ancestor::div[@data-testid='stVerticalBlock'][1]").locator(
+        '[data-testid="stDataFrame"]').last
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    tabs_before = len(page.context.pages)
+    page.mouse.click(box["x"] + 15, box["y"] + 35 + 35 / 2)  # the first row's selection box
+    page.wait_for_function("location.pathname.endsWith('/drill') && location.search.includes('household=')",
+                           timeout=60_000)
+    wait_for_app(page)
+    assert len(page.context.pages) == tabs_before  # no new tab
     assert page.locator(EXCEPTION).count() == 0
     assert opened.errors == [] and opened.foreign_requests == []

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import create_engine
 
-from components.labels import t
+from labels import t
 from tests.browser.conftest import SCREENSHOTS, wait_for_app
 
 pytestmark = pytest.mark.browser
@@ -137,3 +137,39 @@ def test_picking_a_task_puts_it_in_the_url(open_page):
     wait_for_app(page)
     assert page.locator("h3").filter(has_text="5. 巩固拓展饮水安全有保障").count() == 1
     assert page.locator(EXCEPTION).count() == 0 and opened.errors == [] and opened.foreign_requests == []
+
+
+def test_unit_view_shows_todo_first_within_the_first_screen(open_page, sample_db_url, matrix_rows):
+    """民政办's head sees the milestone due soon, and the overdue ones in red, before anything else."""
+    from datetime import date, timedelta
+
+    units, tasks, _links = matrix_rows
+    asof = date(2026, 11, 20)
+    engine = create_engine(sample_db_url)
+    try:
+        steps = pd.read_sql_table("task_milestone", engine)
+    finally:
+        engine.dispose()
+    mine = steps[(steps["unit_code"] == "mzb") & (steps["done_on"].isna() | (steps["done_on"].dt.date > asof))]
+    soon = mine[(mine["due_on"].dt.date >= asof) & (mine["due_on"].dt.date <= asof + timedelta(days=14))]
+    late = mine[mine["due_on"].dt.date < asof]
+    assert not soon.empty and not late.empty  # the sample has both for 民政办 on this date
+    opened = open_page(f"/tasks?unit=mzb&asof={asof}", viewport=(1920, 1080))
+    page = opened.page
+    assert page.locator(EXCEPTION).count() == 0
+    heading = page.get_by_text(t("tasks.todo_heading", days=14), exact=True)
+    first_task = page.locator('[data-testid="stExpander"]').first
+    assert heading.bounding_box()["y"] < first_task.bounding_box()["y"]  # 待办 above every task
+    for title in list(soon["title"]) + list(late["title"]):
+        cell = page.locator('[data-testid="stTable"]').first.get_by_text(title).or_(
+            page.locator('[data-testid="stTable"]').nth(1).get_by_text(title)).first
+        box = cell.bounding_box()
+        assert box is not None and box["y"] + box["height"] <= 1080  # inside the first screen, unscrolled
+    days = (asof - late["due_on"].min().date()).days
+    badge = page.get_by_text(t("tasks.overdue_by", days=f"{days:,}"), exact=True).first
+    colours = badge.evaluate("""e => { const seen = [];
+        for (let n = e; n && n.tagName !== 'TD'; n = n.parentElement) seen.push(getComputedStyle(n).backgroundColor);
+        return seen; }""")
+    assert any(c not in ("rgba(0, 0, 0, 0)", "transparent") for c in colours)  # highlighted, not plain text
+    page.screenshot(path=str(SCREENSHOTS / "tasks_unit_mzb_todo.png"))
+    assert opened.errors == [] and opened.foreign_requests == []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from components.labels import t
+from labels import t
 from tests.browser.conftest import SCREENSHOTS, wait_for_app
 
 pytestmark = pytest.mark.browser
@@ -40,7 +40,7 @@ def test_county_trends_draw_every_chart(open_page):
 
 
 def test_period_picker_and_bad_period(open_page, sample_db_url):
-    opened = open_page("/trends?asof=2026-11-20&area=429999001000&from=2023-01&to=2023-99")
+    opened = open_page("/trends?asof=2026-11-20&area=429999001000&from_month=2023-01&to_month=2023-99")
     page = opened.page
     _charts_drawn(page, 6)
     alerts = [alert.inner_text() for alert in page.locator('[data-testid="stAlert"]').all()]
@@ -49,8 +49,45 @@ def test_period_picker_and_bad_period(open_page, sample_db_url):
     slider = page.locator('[data-testid="stSlider"] input[type="range"]').first  # the start thumb
     slider.focus()
     page.keyboard.press("ArrowRight")  # from 2023-01 to 2023-02
-    page.wait_for_function("location.search.includes('from=2023-02')")
+    page.wait_for_function("location.search.includes('from_month=2023-02')")
     wait_for_app(page)
     assert page.locator(EXCEPTION).count() == 0
     assert opened.errors == [] and opened.foreign_requests == []
     page.screenshot(path=str(SCREENSHOTS / "trends_township_period.png"), full_page=True)
+
+
+def test_a_csv_download_is_logged_when_clicked(open_page, sample_db_url):
+    from tests.conftest import read_table
+
+    def exports() -> list[str]:
+        log = read_table(sample_db_url, "audit_log")
+        return log.loc[log["action"] == "export", "detail"].tolist()
+
+    before = len(exports())
+    opened = open_page("/trends?asof=2026-11-20&area=429999001000")
+    page = opened.page
+    _charts_drawn(page, 6)
+    assert len(exports()) == before  # drawn, not exported
+    assert not opened.received_contains("/media/")  # the server sent no file link with the page
+    with page.expect_download() as download:
+        page.locator('[data-testid="stDownloadButton"] button').first.click()
+    assert download.value.suggested_filename == "trends_cases.csv"
+    assert open(download.value.path(), "rb").read().startswith("\ufeff".encode())  # the BOM spreadsheets need
+    assert exports()[before:] == ["csv: trends_cases.csv"]
+    assert opened.errors == [] and opened.foreign_requests == []
+
+
+def test_seed_indicators_section_shows_targets_and_seeds(open_page):
+    """Rule 11 (issue 20): the seeds' indicators with counts, target and verdict, each seed quoted."""
+    opened = open_page("/trends?asof=2026-11-20", viewport=(1600, 1200))
+    page = opened.page
+    _charts_drawn(page, CHARTS_AT_COUNTY)
+    heading = page.get_by_text(t("seed_indicator.heading"), exact=True)
+    heading.scroll_into_view_if_needed()
+    text = page.locator("body").inner_text()
+    for code in ("relocated_employed", "medical_insured", "chronic_signed", "welfare_posts", "credit_overdue"):
+        assert t(f"seed_indicator.{code}_seed") in text
+    assert page.locator(EXCEPTION).count() == 0
+    assert opened.errors == [] and opened.foreign_requests == []
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(SCREENSHOTS / "trends_seed_indicators.png"))

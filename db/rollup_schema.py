@@ -1,0 +1,77 @@
+"""Rollup tables (added, issue 17): aggregates per village that pages above village level read.
+
+Like DHIS2's analytics tables they are plain tables in the monitoring database, derived only from
+the contract tables, rebuilt by `python -m db refresh-rollups` and refreshed per village after an
+import. Nothing else writes them; dropping them loses nothing (pages fall back to the rows).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, Date, DateTime, Float, Index, Integer, SmallInteger, String, Table
+
+from db.schema import AreaCode, metadata
+
+# Monitoring-case spells per village: cases counted by breakdown key and by the exact identification
+# and elimination dates. Dates stay exact so that any as-of day (mid-month too) gives the row
+# queries' answer; the household join and the per-case scan are what the rollup saves.
+rollup_case_spell = Table(
+    "rollup_case_spell",
+    metadata,
+    Column("village_code", AreaCode, nullable=False),
+    Column("split", String(16), nullable=False),  # case_type / risk: what `key` holds
+    Column("key", String(24), nullable=False),  # a case type, or a risk code
+    Column("elimination_kind", String(16)),  # stable / natural / NULL while open
+    Column("identified_on", Date, nullable=False),
+    Column("eliminated_on", Date),
+    Column("n", Integer, nullable=False),
+    # The cases' household members (户 → 人: the drill's open_people); nullable so that an older
+    # database gains it through db.upgrade (its rows are not trusted until a rebuild: see db.rollups).
+    Column("people", Integer),
+    Index("ix_rollup_case_spell_village", "split", "village_code"),
+)
+
+# 三保障 + water problems (failed checks) per village, item and exact found / cleared dates.
+rollup_problem_spell = Table(
+    "rollup_problem_spell",
+    metadata,
+    Column("village_code", AreaCode, nullable=False, index=True),
+    Column("item", String(24), nullable=False),
+    Column("checked_on", Date, nullable=False),
+    Column("resolved_on", Date),
+    Column("n", Integer, nullable=False),
+)
+
+# Households per village now (the row queries count them without a date): the drill's 户数 and 已脱贫户.
+rollup_village = Table(
+    "rollup_village",
+    metadata,
+    Column("village_code", AreaCode, primary_key=True),
+    Column("households", Integer, nullable=False),
+    Column("exited", Integer, nullable=False),
+)
+
+# Exited households' income per village, year and 10-yuan bin (queries.trend_income.BIN_YUAN): the
+# trends page's income quantiles and mean. under_line counts rows under that year's monitoring line
+# as it stood at the refresh (the line is set up once a year; a changed line needs a rebuild).
+rollup_income_bin = Table(
+    "rollup_income_bin",
+    metadata,
+    Column("village_code", AreaCode, nullable=False, index=True),
+    Column("year", SmallInteger, nullable=False),
+    Column("bin", Integer, nullable=False),
+    Column("households", Integer, nullable=False),
+    Column("people", Integer, nullable=False),
+    Column("income", Float, nullable=False),  # sum of per-capita net income x household size
+    Column("under_line", Integer, nullable=False),
+)
+
+# When each rollup was last built; a rollup older than the newest finished import is stale.
+rollup_state = Table(
+    "rollup_state",
+    metadata,
+    Column("name", String(48), primary_key=True),
+    Column("refreshed_at", DateTime, nullable=False),
+    Column("villages", Integer, nullable=False),  # villages the last refresh rebuilt (all: a full rebuild)
+)
+
+ROLLUP_TABLES: tuple[str, ...] = ("rollup_case_spell", "rollup_problem_spell", "rollup_village", "rollup_income_bin")

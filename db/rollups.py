@@ -1,0 +1,140 @@
+"""Build and refresh the rollup tables from the contract tables (full, or only some villages)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import Integer, case, cast, delete, false, func, insert, literal, select
+from sqlalchemy.engine import Connection, Engine
+
+from db.rollup_schema import rollup_case_spell, rollup_income_bin, rollup_problem_spell, rollup_state, rollup_village
+from db.schema import case_risk, guarantee_check, household, household_income, monitoring_case, monitoring_line
+from db.upgrade import upgrade
+
+# One state row covers every rollup table: they are always refreshed together. Its name changes
+# when the tables gain a column, so that a database built before is read from the rows until rebuilt
+# ("case_spell": before rollup_case_spell.people and rollup_village).
+CASE_SPELLS = "village_rollups"
+VILLAGE_CHUNK = 500  # villages per IN list: well under every engine's bound-parameter limit
+
+
+def _case_spell_select(split: str, villages: list[str] | None):
+    """SELECT of the spell rows of one breakdown, for every village or the listed ones."""
+    case_ = monitoring_case.c
+    joined = monitoring_case.join(household, household.c.id == case_.household_id)
+    if split == "risk":
+        joined, key = joined.join(case_risk, case_risk.c.case_id == case_.id), case_risk.c.risk_code
+    else:
+        key = case_.case_type
+    columns = [household.c.village_code, literal(split).label("split"), key.label("key"), case_.elimination_kind,
+               case_.identified_on, case_.eliminated_on]
+    statement = select(*columns, func.count().label("n"), func.sum(household.c.size).label("people")).select_from(joined)
+    if villages is not None:
+        statement = statement.where(household.c.village_code.in_(villages))
+    return statement.group_by(*columns)
+
+
+def _village_select(villages: list[str] | None):
+    """SELECT of the households per village now, and how many of them have exited poverty."""
+    h = household.c
+    exited = func.sum(case((h.poverty_status == "exited", 1), else_=0))
+    statement = select(h.village_code, func.count().label("households"), exited.label("exited"))
+    if villages is not None:
+        statement = statement.where(h.village_code.in_(villages))
+    return statement.group_by(h.village_code)
+
+
+INCOME_BIN_YUAN = 10  # queries.trend_income.BIN_YUAN (a test holds them equal: db may not import queries)
+
+
+def _income_bin_select(villages: list[str] | None):
+    """SELECT of the exited households' income per village, year and bin (the trends histogram's rows)."""
+    income, h = household_income.c, household.c
+    under = case((income.per_capita_net < monitoring_line.c.amount, 1), else_=0)
+    bin_ = cast(func.floor(income.per_capita_net / INCOME_BIN_YUAN), Integer)
+    joined = (household_income.join(household, h.id == income.household_id)
+              .outerjoin(monitoring_line, monitoring_line.c.year == income.year))
+    statement = (select(h.village_code, income.year, bin_.label("bin"), func.count().label("households"),
+                        func.sum(h.size).label("people"), func.sum(income.per_capita_net * h.size).label("income"),
+                        func.sum(under).label("under_line"))
+                 .select_from(joined).where(h.poverty_status == "exited"))
+    if villages is not None:
+        statement = statement.where(h.village_code.in_(villages))
+    return statement.group_by(h.village_code, income.year, bin_)
+
+
+def _problem_spell_select(villages: list[str] | None):
+    """SELECT of the failed checks per village, item and found / cleared dates."""
+    check = guarantee_check.c
+    joined = guarantee_check.join(household, household.c.id == check.household_id)
+    columns = [household.c.village_code, check.item, check.checked_on, check.resolved_on]
+    statement = select(*columns, func.count().label("n")).select_from(joined).where(check.ok == false())
+    if villages is not None:
+        statement = statement.where(household.c.village_code.in_(villages))
+    return statement.group_by(*columns)
+
+
+def _fill(connection: Connection, villages: list[str] | None) -> None:
+    target = ["village_code", "split", "key", "elimination_kind", "identified_on", "eliminated_on", "n", "people"]
+    for split in ("case_type", "risk"):
+        connection.execute(insert(rollup_case_spell).from_select(target, _case_spell_select(split, villages)))
+    connection.execute(insert(rollup_problem_spell).from_select(
+        ["village_code", "item", "checked_on", "resolved_on", "n"], _problem_spell_select(villages)))
+    connection.execute(insert(rollup_village).from_select(["village_code", "households", "exited"],
+                                                          _village_select(villages)))
+    connection.execute(insert(rollup_income_bin).from_select(
+        ["village_code", "year", "bin", "households", "people", "income", "under_line"], _income_bin_select(villages)))
+
+
+def _clear(connection: Connection, villages: list[str] | None) -> None:
+    for table in (rollup_case_spell, rollup_problem_spell, rollup_village, rollup_income_bin):
+        statement = delete(table)
+        connection.execute(statement if villages is None else statement.where(table.c.village_code.in_(villages)))
+
+
+def _mark(connection: Connection, villages: int) -> None:
+    connection.execute(delete(rollup_state).where(rollup_state.c.name == CASE_SPELLS))
+    connection.execute(insert(rollup_state).values(name=CASE_SPELLS, refreshed_at=datetime.now(), villages=villages))
+
+
+def rebuild(engine: Engine) -> dict[str, float]:
+    """Rebuild every rollup from scratch in one transaction; returns rows written and seconds taken."""
+    started = time.perf_counter()
+    upgrade(engine)  # missing rollup tables, and columns they gained since an older build
+    with engine.begin() as connection:
+        _clear(connection, None)
+        _fill(connection, None)
+        villages = connection.execute(select(func.count(func.distinct(rollup_case_spell.c.village_code)))).scalar()
+        rows = connection.execute(select(func.count()).select_from(rollup_case_spell)).scalar()
+        _mark(connection, int(villages or 0))
+    return {"rows": int(rows or 0), "seconds": round(time.perf_counter() - started, 2)}
+
+
+def refresh_villages(engine: Engine, villages: Iterable[str]) -> dict[str, float]:
+    """Rebuild the rollup rows of the given villages only (what an import touched).
+
+    A rollup never built stays unbuilt: refreshing part of a missing table would look complete."""
+    started = time.perf_counter()
+    codes = sorted(set(villages))
+    with engine.begin() as connection:
+        built = connection.execute(select(rollup_state.c.name).where(rollup_state.c.name == CASE_SPELLS)).first()
+        if built is None:
+            return {"villages": 0, "seconds": 0.0}
+        for at in range(0, len(codes), VILLAGE_CHUNK):
+            chunk = codes[at:at + VILLAGE_CHUNK]
+            _clear(connection, chunk)
+            _fill(connection, chunk)
+        _mark(connection, len(codes))
+    return {"villages": len(codes), "seconds": round(time.perf_counter() - started, 2)}
+
+
+def household_villages(connection: Connection, external_ids: Iterable[str]) -> set[str]:
+    """The villages households (by 户编号) are in now: an import that moves one touches both villages."""
+    ids, found = sorted(set(external_ids)), set()
+    for at in range(0, len(ids), VILLAGE_CHUNK):
+        chunk = ids[at:at + VILLAGE_CHUNK]
+        rows = connection.execute(select(household.c.village_code).where(household.c.external_id.in_(chunk)).distinct())
+        found.update(row[0] for row in rows)
+    return found

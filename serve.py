@@ -1,0 +1,16 @@
+"""The server: Streamlit's ASGI app (st.App) running app.py, plus the route that sets the session cookie.
+
+`streamlit run serve.py` (what `make run` does) finds the App below and serves it with uvicorn, on
+--server.address/--server.port as before; `uvicorn serve:app` works too. The one extra route,
+GET /auth/session, is same-origin only (components/session_route.py).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+from starlette.routing import Route
+
+from components.auth_sessions import CLAIM_PATH
+from components.session_route import claim_session
+
+app = st.App("app.py", routes=[Route(CLAIM_PATH, claim_session, methods=["GET"])])

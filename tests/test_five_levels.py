@@ -1,0 +1,159 @@
+"""A generated province (示例省: 2 cities, 3 counties): every page at every level, and the leaders
+above the county each see their own area only."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from components.auth_users import AUTH_FILE_ENV
+from components.page_registry import PAGES
+from components.roles import may_open
+from components.state import Keys
+from labels import t
+from tests.auth.conftest import PASSWORD_HASH, tree_text
+from tests.conftest import APP, APP_ASOF, SAMPLE_UNTIL, on_page, read_table
+
+LEVELS = ("province", "city", "county", "township", "village")
+AREA_CODE = re.compile(r"(?<!\d)\d{12}(?!\d)")
+
+
+@pytest.fixture(scope="module")
+def province_url(tmp_path_factory) -> str:
+    """A small province on SQLite: 示例省 → 2 cities → 3 counties (2 + 1) → townships → villages."""
+    from db.engine import make_engine
+    from db.schema import metadata
+    from sample_data.generator import generate
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('province') / 'province.db'}"
+    engine = make_engine(url)
+    metadata.create_all(engine)
+    generate(engine, households=1500, seed=7, until=SAMPLE_UNTIL, counties=3, cities=2)
+    engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="module")
+def areas(province_url) -> pd.DataFrame:
+    return read_table(province_url, "area")
+
+
+def first_at(areas: pd.DataFrame, level: str) -> str:
+    """The first area of a level that has households."""
+    rows = areas[(areas["level"] == level) & (areas["household_count"] > 0)]
+    return str(sorted(rows["code"])[0])
+
+
+def test_the_generated_tree_has_five_fictional_levels(province_url, areas):
+    by_level = areas.groupby("level")["code"].apply(sorted).to_dict()
+    assert by_level["province"] == ["990000000000"]
+    assert by_level["city"] == ["990100000000", "990200000000"]
+    assert by_level["county"] == ["990101000000", "990102000000", "990201000000"]
+    assert areas["code"].str.startswith("99").all()  # no real province has code 99
+    parents = areas.set_index("code")["parent_code"]
+    assert parents["990201000000"] == "990200000000" and parents["990200000000"] == "990000000000"
+    indexed = areas.set_index("code")
+    for level, child in zip(LEVELS, LEVELS[1:]):  # counts add up level by level
+        kids = areas[areas["level"] == child].groupby("parent_code")["household_count"].sum()
+        parent_counts = indexed.loc[kids.index, "household_count"]
+        assert (kids == parent_counts).all(), level
+    assert indexed.at["990000000000", "household_count"] == 1500 == len(read_table(province_url, "household"))
+    tasks = read_table(province_url, "task")
+    assert set(tasks["area_code"]) == {"990000000000"}  # the matrix belongs to the top area
+
+
+@pytest.fixture
+def province_app(province_url, monkeypatch):
+    monkeypatch.setenv("DASHBOARD_DB_URL", province_url)
+
+    def open_app(page: str, user: str | None = None, **params: str) -> AppTest:
+        test = AppTest.from_file(APP, default_timeout=90)
+        if user is not None:
+            test.session_state[Keys.USER] = user
+        for name, value in {"asof": APP_ASOF, **params}.items():
+            test.query_params[name] = value
+        return on_page(test, page).run()
+
+    return open_app
+
+
+@pytest.mark.parametrize("level", LEVELS)
+@pytest.mark.parametrize("spec", PAGES, ids=[spec.url_path for spec in PAGES])
+def test_every_page_renders_at_every_level(province_app, areas, spec, level):
+    code = first_at(areas, level)
+    test = province_app(spec.url_path, area=code)
+    assert not test.exception, test.exception
+    assert not [w.value for w in test.warning if code in str(w.value)]  # the area was accepted
+    if spec.url_path == "drill" and level != "village":
+        # The children are the next level present in the tree, named by the tree.
+        shown = set(test.dataframe[0].value["code"])
+        assert shown == set(areas.loc[areas["parent_code"] == code, "code"])
+
+
+@pytest.fixture
+def leaders_file(tmp_path, monkeypatch) -> None:
+    lines = []
+    for name, role, area in (("sheng", "province_leader", "990000000000"), ("shi", "city_leader", "990100000000"),
+                             ("shi_wrong", "city_leader", "990101000000")):  # a county for a city role
+        lines += [f"[users.{name}]", f'display_name = "{name}"', f'role = "{role}"', f'areas = ["{area}"]',
+                  f'password_hash = "{PASSWORD_HASH}"']
+    path = tmp_path / "users.toml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    monkeypatch.setenv(AUTH_FILE_ENV, str(path))
+
+
+def test_leader_roles_are_scoped_to_their_area(province_app, leaders_file):
+    for user, roots in (("sheng", {("990000000000", "province")}), ("shi", {("990100000000", "city")}),
+                        ("shi_wrong", set())):  # a wrong level is dropped, never widened
+        scope = province_app("drill", user=user).session_state[Keys.VIEWER].scope
+        assert set(scope.roots) == roots, user
+
+
+@pytest.mark.parametrize("level", ("city", "county", "township", "village"))
+@pytest.mark.parametrize("spec", PAGES, ids=[spec.url_path for spec in PAGES])
+def test_city_leader_sees_only_the_city_at_every_level(province_app, areas, leaders_file, spec, level):
+    city = "990100000000"
+    code = city if level == "city" else first_at(areas[areas["code"].str.startswith("9901")], level)
+    if not may_open("city_leader", spec.url_path):
+        return
+    test = province_app(spec.url_path, user="shi", area=code)
+    assert not test.exception, test.exception
+    assert not [w.value for w in test.warning if code in str(w.value)]  # the area was accepted
+    sent = tree_text(test)
+    codes = set(AREA_CODE.findall(sent)) & set(areas["code"])
+    assert {c for c in codes if not c.startswith("9901")} == set(), spec.url_path
+    assert "示例市1" in sent and "示例市2" not in sent  # the city's name is shown, the other city's never
+
+
+@pytest.mark.parametrize("spec", PAGES, ids=[spec.url_path for spec in PAGES])
+def test_city_leader_cannot_open_the_province_or_another_city(province_app, areas, leaders_file, spec):
+    if not may_open("city_leader", spec.url_path):
+        return
+    for outside in ("990000000000", "990200000000", "990201000000"):
+        test = province_app(spec.url_path, user="shi", area=outside)
+        assert not test.exception, test.exception
+        codes = set(AREA_CODE.findall(tree_text(test))) & set(areas["code"])
+        assert {c for c in codes if c != outside and not c.startswith("9901")} == set(), (spec.url_path, outside)
+        assert test.warning and outside in str(test.warning[0].value)
+
+
+def test_province_leader_sees_both_cities(province_app, leaders_file):
+    test = province_app("drill", user="sheng")
+    assert not test.exception
+    assert set(test.dataframe[0].value["code"]) == {"990100000000", "990200000000"}
+
+
+def test_sample_switcher_offers_the_leaders_the_tree_has(province_app, province_url, sample_db_url):
+    from components.auth import sample_roles
+
+    test = province_app("drill")
+    offered = set(test.selectbox(key=Keys.SAMPLE_ROLE).options)
+    assert {t(f"user_role.{code}") for code in ("province_leader", "city_leader", "county_leader")} <= offered
+    test.selectbox(key=Keys.SAMPLE_ROLE).set_value("city_leader").run()
+    assert not test.exception
+    assert set(test.dataframe[0].value["code"]) == {"990101000000", "990102000000"}  # the first city's counties
+    county_only = sample_roles(sample_db_url)
+    assert "city_leader" not in county_only and "province_leader" not in county_only
