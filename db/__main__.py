@@ -1,4 +1,4 @@
-"""Command line: `python -m db init|import-tasks|import-areas|import-boundaries … --db URL`."""
+"""Command line: `python -m db init|import-tasks|import-areas|import-boundaries|import-income … --db URL`."""
 
 from __future__ import annotations
 
@@ -58,6 +58,12 @@ def main(argv: list[str] | None = None) -> int:
     signals.add_argument("--area", default=None,
                          help="code of the area the file was received for (default: the database's only county)")
     _import_options(signals)
+    income = commands.add_parser("import-income", help="load published rural income series (national or an area's)")
+    income.add_argument("file", type=Path, help=".csv or .xlsx with 年份, 农村居民人均可支配收入, 来源 [, 区划代码]")
+    income.add_argument("--area", default=None, help="area code for rows without one (default: a benchmark series)")
+    income.add_argument("--series", default="national_rural",
+                        help="benchmark series for rows without an area (default: national_rural)")
+    _import_options(income)
     rollups = commands.add_parser("refresh-rollups", help="rebuild the rollup tables pages above village level read")
     rollups.add_argument("--db", default=None, help="SQLAlchemy URL (default: $DASHBOARD_DB_URL or data/monitoring.db)")
     check = commands.add_parser("check", help="health check for systemd/nginx: database usable, Leaflet files present")
@@ -89,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
         return _import_tasks(url, args.file, args.area)
     elif args.command == "import-ledger":
         return _import_ledger(url, args)
-    elif args.command in ("import-areas", "import-boundaries", "import-signals"):
+    elif args.command in ("import-areas", "import-boundaries", "import-signals", "import-income"):
         return _import_file(url, args)
     return 0
 
@@ -118,6 +124,11 @@ def _import_file(url: str, args: argparse.Namespace) -> int:
                 return 2
             summary = import_signals(engine, args.file, args.department, received=args.received,
                                      check=args.check, imported_by=by, area_code=args.area)
+        elif args.command == "import-income":
+            from db.imports.income import IncomeOptions, import_income
+
+            summary = import_income(engine, args.file, IncomeOptions(area=args.area, series=args.series),
+                                    check=args.check, imported_by=by)
         elif args.command == "import-areas":
             from db.imports.areas import import_areas
 

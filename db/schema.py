@@ -161,11 +161,13 @@ area_income = Table(
     Column("area_code", AreaCode, ForeignKey("area.code"), primary_key=True),
     Column("year", SmallInteger, primary_key=True),
     Column("rural_per_capita", Float, nullable=False),
+    Column("source", String(200)),  # added (issue 20): the communiqué a loaded figure comes from
 )
 
 # Added (issue 20, rule 1): published income series that are not an area's own, e.g. the national
 # rural per-capita disposable income for the second half of 两高于 (脱贫地区农民收入增速高于全国). Kept
 # with its source so a reader can check the figure; loaded like area_income (one row per series and year).
+NATIONAL_RURAL_SERIES = "national_rural"  # the benchmark 两高于 compares with
 income_benchmark = Table(
     "income_benchmark",
     metadata,

@@ -9,7 +9,7 @@ import pandas as pd
 from sqlalchemy import Integer, case, cast, func, select
 
 from db.rollup_schema import rollup_income_bin
-from db.schema import area_income, household, household_income, income_benchmark, monitoring_line
+from db.schema import NATIONAL_RURAL_SERIES, area_income, household, household_income, income_benchmark, monitoring_line
 from queries.areas import scope_filter
 from queries.gateway import cached, read
 from queries.rollups import CASE_SPELLS, use_rollup
@@ -117,16 +117,13 @@ def income_distribution(db: str, scope: Scope, area_code: str, area_level: str, 
     return frame[columns].sort_values("year").reset_index(drop=True)
 
 
-NATIONAL_SERIES = "national_rural"
-
-
 @cached
 def national_income(db: str, first_year: int, last_year: int) -> pd.DataFrame:
     """Per year: the national rural per-capita disposable income and its source (the second half of
     两高于 compares the area's rural income growth with it)."""
     b = income_benchmark.c
     frame = read(db, select(b.year, b.amount.label("national"), b.source.label("national_source"))
-                 .where(b.series == NATIONAL_SERIES, b.year.between(first_year - 1, last_year)))
+                 .where(b.series == NATIONAL_RURAL_SERIES, b.year.between(first_year - 1, last_year)))
     return frame.astype({"year": int})
 
 

@@ -12,7 +12,7 @@ import numpy as np
 from sample_data.areas import COUNTY_CODE, Township, Village
 from sample_data.dates import month_index, month_start
 from sample_data.geometry import points_in_polygon
-from sample_data.records import monitoring_line
+from sample_data.records import last_income_year, monitoring_line
 
 # kind -> (share of assets, [(name suffix, lowest value, highest value, custodian unit codes)])
 ASSET_TYPES = {
@@ -76,19 +76,24 @@ def monitoring_line_rows(until: dt.date) -> list[dict]:
 
 def area_income_rows(townships: list[Township], population: dict[str, int], until: dt.date,
                      prng: random.Random, county_code: str = COUNTY_CODE) -> list[dict]:
-    """Rural per-capita disposable income of each township and the county, about +6.5% a year."""
+    """Rural per-capita disposable income of each township and the county, about +6.5% a year, for
+    the years that have ended: the bureau publishes a year's figure after it (issue 20, rule 5). The
+    unfinished year's growth is still drawn, so every published figure stays as it was."""
     rows, county = [], {}
+    published = last_income_year(until)
     years = range(2021, until.year + 1)
     for township in townships:
         level = 16_000 * {"street": 1.12, "town": 1.0, "township": 0.88}[township.kind] * prng.uniform(0.95, 1.05)
         for year in years:
             if year > 2021:
                 level *= 1 + prng.uniform(0.06, 0.07)
+            if year > published:
+                continue
             rows.append({"area_code": township.code, "year": year, "rural_per_capita": float(round(level))})
             weight = population.get(township.code, 0)
             total, people = county.get(year, (0.0, 0))
             county[year] = (total + level * weight, people + weight)
-    for year in years:
+    for year in range(2021, published + 1):
         total, people = county[year]
         rows.append({"area_code": county_code, "year": year,
                      "rural_per_capita": float(round(total / max(people, 1)))})
