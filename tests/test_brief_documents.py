@@ -1,4 +1,4 @@
-"""Briefing packs, the documents: open the PPTX, PDF and XLSX, check them against the database,
+"""Briefing packs, the documents: open the PPTX, PDF, XLSX and DOCX, check them against the database,
 the viewer's scope and personal data, and render them to PNG to look at (Chinese, not boxes)."""
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from docx import Document
 from openpyxl import load_workbook
 from pptx import Presentation
 from pptx.oxml.ns import qn
@@ -146,6 +147,28 @@ def test_xlsx_has_notes_and_one_sheet_per_table_with_numbers_as_numbers(county_p
     households = [row[column] for row in overview.iter_rows(min_row=2, values_only=True)]
     assert all(isinstance(value, int) for value in households)
     assert sum(households) == len(read_table(sample_db_url, "household"))
+
+
+def docx_text(data: bytes) -> str:
+    """All text of a Word file: paragraphs, then every table cell."""
+    document = Document(io.BytesIO(data))
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return "\n".join([paragraph.text for paragraph in document.paragraphs] + cells)
+
+
+def test_no_retired_word_in_the_xlsx_and_docx_packs_or_the_notice(county_pack, sample_db_url):
+    # Issue 20: the retired words appear nowhere in the UI or the packs, Word and Excel included.
+    from brief.notice import build_notice
+    from brief.notice_docx import write_notice_docx
+
+    workbook = "\n".join([*xlsx_values(county_pack.files["xlsx"]),
+                          *(str(v) for rows in xlsx_values(county_pack.files["xlsx"]).values()
+                            for row in rows for v in row if v is not None)])
+    word = docx_text(county_pack.files["docx"])
+    notice = docx_text(write_notice_docx(build_notice(sample_db_url, SCOPE, COUNTY, ASOF)))
+    for name, text in (("xlsx", workbook), ("docx", word), ("notice", notice)):
+        assert len(text) > 200, name  # the document has its content, so the check below can fail
+        assert not [word for word in retired_words() if word in text], name
 
 
 def test_township_pack_holds_only_that_township(township_pack, sample_db_url):
