@@ -27,8 +27,9 @@ def render_area_tiles(figures: pd.Series, income_year: int | None, line: float |
         column.metric(t(label_key), shown, help=help_text, border=True)
 
 
-def build_household_facts(record: pd.Series) -> pd.DataFrame:
-    """The household's basic facts as label/value rows (values already masked by the query)."""
+def build_household_facts(record: pd.Series, low_income: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """The household's basic facts as label/value rows (values already masked by the query), with its
+    农村低收入人口 categories on the date when given (none: 无)."""
     yes, no = t("col.yes"), t("col.no")
     facts = [
         ("col.head_name", record["head_name"]),
@@ -41,6 +42,9 @@ def build_household_facts(record: pd.Series) -> pd.DataFrame:
         ("col.relocated", yes if record["relocated"] else no),
         ("col.helper", record["helper_name"] or ""),
     ]
+    if low_income is not None:
+        facts.append(("col.low_income", "、".join(label_of("low_income_category", c) for c in low_income)
+                      or t("col.low_income_none")))
     return pd.DataFrame({"item": [t(key) for key, _ in facts], "value": [str(value) for _, value in facts]})
 
 

@@ -100,4 +100,4 @@ def render_transition_baseline(figures: dict) -> None:
     st.caption(t("elimination_quality.baseline", identified=f"{figures['identified']:,}", eliminated=f"{figures['eliminated']:,}",
                  open=f"{figures['identified'] - figures['eliminated']:,}",
                  share="—" if figures["cumulative_share"] is None else f"{figures['cumulative_share']:.1f}%",
-                 reentries=f"{figures['reentries']:,}"))
+                 people=f"{figures['open_people']:,}", reentries=f"{figures['reentries']:,}"))

@@ -80,11 +80,12 @@ def _coloured_marks(table: pd.DataFrame):
                            subset=[t("pcol.met")])
 
 
-def render_identity(record: pd.Series) -> None:
-    """Masked identity and basic facts."""
+def render_identity(record: pd.Series, low_income: tuple[str, ...] | None = None) -> None:
+    """Masked identity and basic facts, with the 低收入人口 categories."""
     st.markdown(f"**{t('profile.identity')}**")
     # st.table renders Markdown in its cells: every table here is escaped (md_cells) so names show as typed.
-    st.table(md_cells(build_household_facts(record)), hide_index=True, hide_header=True, border="horizontal")
+    st.table(md_cells(build_household_facts(record, low_income)), hide_index=True, hide_header=True,
+             border="horizontal")
     st.caption(t("profile.masked_note"))
 
 

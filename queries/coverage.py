@@ -13,7 +13,7 @@ from db.schema import assistance, household, monitoring_case, signal
 from queries.drill import date_filter, in_area
 from queries.gateway import cached, read
 from queries.scope import Scope
-from rules.measures import LABOR_MEASURES, NO_LABOR_MEASURES
+from rules.measures import DIBAO_EDGE_DAYS, LABOR_MEASURES, LOW_INCOME_CATEGORIES, NO_LABOR_MEASURES, SAFETY_NET
 
 COVERAGE_COLUMNS = ("labor_capacity", "open_cases", "in_force", "paired", "in_force_share", "paired_share")
 LABOR_ORDER = ("normal", "weak", "none")
@@ -57,11 +57,9 @@ def measure_coverage(db: str, scope: Scope, area_code: str, area_level: str, aso
 #人员……等农村低收入人口监测平台): 低保 and 特困 in force (measures, and the ledger's 享受低保政策情况 /
 # 享受特困供养政策情况 columns, which the importer writes as measures), 低保边缘 from 民政's department
 # signals of the last year (DIBAO_EDGE_DAYS: a recognition is reviewed once a year).
-LOW_INCOME_KINDS = ("dibao", "tekun")
-SIGNAL_KINDS = ("dibao_edge",)
-LOW_INCOME_CATEGORIES = LOW_INCOME_KINDS + SIGNAL_KINDS
+LOW_INCOME_KINDS = SAFETY_NET
+SIGNAL_KINDS = tuple(category for category in LOW_INCOME_CATEGORIES if category not in SAFETY_NET)
 MONITORING_STATUSES = ("open", "eliminated", "none")
-DIBAO_EDGE_DAYS = 365
 
 
 @cached

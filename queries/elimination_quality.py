@@ -15,7 +15,7 @@ from queries.gateway import cached, read
 from queries.scope import Scope
 
 QUALITY_KEYS = ("identified", "eliminated", "cumulative_share", "identified_year", "eliminated_year",
-                "year_share", "reentries", "reentries_year")
+                "year_share", "reentries", "reentries_year", "open_people")
 
 
 def _count_if(condition):
@@ -32,7 +32,8 @@ def _reentry():
 @cached
 def elimination_quality(db: str, scope: Scope, area_code: str, area_level: str, asof: date) -> dict[str, float]:
     """Cases identified and eliminated up to the as-of date (all time and this year), both shares in
-    percent, and re-entries after an elimination (all time and identified this year)."""
+    percent, re-entries after an elimination (all time and identified this year), and the people of
+    the cases still open."""
     c = monitoring_case.c
     start = date(asof.year, 1, 1)
     gone = and_(c.eliminated_on.isnot(None), c.eliminated_on <= asof)
@@ -42,14 +43,16 @@ def elimination_quality(db: str, scope: Scope, area_code: str, area_level: str, 
                _count_if(c.identified_on >= start).label("identified_year"),
                _count_if(and_(gone, c.eliminated_on >= start)).label("eliminated_year"),
                _count_if(reentry).label("reentries"),
-               _count_if(and_(reentry, c.identified_on >= start)).label("reentries_year"))
+               _count_if(and_(reentry, c.identified_on >= start)).label("reentries_year"),
+               # officials give 人 as well as 户: the members of the households whose risk is not eliminated
+               func.sum(case((~gone, household.c.size), else_=0)).label("open_people"))
         .select_from(monitoring_case.join(household, household.c.id == c.household_id))
         .where(in_area(household.c.village_code, area_code, area_level, scope),
                date_filter(c.identified_on, area_level) <= asof)
     )
     row = read(db, statement).fillna(0).iloc[0]
     figures = {key: int(row[key]) for key in ("identified", "eliminated", "identified_year", "eliminated_year",
-                                             "reentries", "reentries_year")}
+                                             "reentries", "reentries_year", "open_people")}
     figures["cumulative_share"] = round(100 * figures["eliminated"] / figures["identified"], 1) \
         if figures["identified"] else None
     # The year's share as the trends page defines it: eliminated this year / (open at its start + identified this year).

@@ -1,4 +1,4 @@
-"""One household's records for its profile and the rules: income, checks, measures, visits.
+"""One household's records for its profile and the rules: income, checks, measures, visits, signals.
 
 Every read joins the household so the viewer's scope applies, and shows the records as they stood
 on the as-of date (a resolution or an end after that date is not yet known).
@@ -17,7 +17,9 @@ from queries.drill import income_year
 from queries.gateway import cached, read
 from queries.households import household_cases, household_record, household_rows_allowed
 from queries.scope import Scope
+from queries.signals import household_signals
 from rules.assessment import Assessment, assess_household
+from rules.measures import low_income_categories
 
 
 def _own(scope: Scope, household_id: int):
@@ -82,7 +84,9 @@ class HouseholdProfile:
     checks: pd.DataFrame
     measures: pd.DataFrame
     visits: pd.DataFrame
+    signals: pd.DataFrame
     assessment: Assessment
+    low_income: tuple[str, ...]  # 低收入人口 categories on the date (rules.measures.low_income_categories)
 
 
 def household_profile(db: str, scope: Scope, household_id: int, asof: date) -> HouseholdProfile | None:
@@ -93,7 +97,12 @@ def household_profile(db: str, scope: Scope, household_id: int, asof: date) -> H
     args = (db, scope, household_id, asof)
     cases, incomes, checks = household_cases(*args), household_incomes(*args), household_checks(*args)
     measures, visits = household_measures(*args), household_visits(*args)
+    signals = household_signals(*args)
     year, _line = income_year(db, asof)
     row = record.iloc[0]
-    return HouseholdProfile(row, cases, incomes, checks, measures, visits,
-                            assess_household(row, cases, incomes, checks, measures, visits, asof, year))
+    assessment = assess_household(row, cases, incomes, checks, measures, visits, asof, year)
+    edge = ([] if signals.empty else
+            signals.loc[(signals["department"] == "civil") & (signals["kind"] == "dibao_edge"), "occurred_on"])
+    held = ((m.kind, m.started_on, m.ended_on) for m in assessment.facts.measures)
+    return HouseholdProfile(row, cases, incomes, checks, measures, visits, signals, assessment,
+                            low_income_categories(held, list(edge), asof))

@@ -12,7 +12,8 @@ below, in comments: the seed's own wording includes words the UI no longer uses)
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Iterable
+from datetime import date, timedelta
 
 from rules.model import Check, HouseholdFacts, MeasureFact
 
@@ -21,6 +22,10 @@ LABOR_MEASURES = ("industry", "employment", "micro_credit", "public_welfare_post
 NO_LABOR_MEASURES = ("dibao", "tekun", "temporary_relief")
 # Seed 004 (十四): a household without labour belongs in 低保 or 特困供养.
 SAFETY_NET = ("dibao", "tekun")
+# 农村低收入人口 (seed 000 (六)) the data can show: 低保 and 特困 in force, and 民政's 低保边缘
+# recognition of the last year (a recognition is reviewed once a year).
+LOW_INCOME_CATEGORIES = SAFETY_NET + ("dibao_edge",)
+DIBAO_EDGE_DAYS = 365
 
 
 def in_force(measure: MeasureFact, since: date, day: date) -> bool:
@@ -55,3 +60,14 @@ def missing_safety_net(facts: HouseholdFacts, day: date) -> Check | None:
            for m in facts.measures):
         return None
     return Check("no_safety_net", True, "no_safety_net", {"identified": case.identified_on})
+
+
+def low_income_categories(measures: Iterable[tuple[str, date, date | None]], edge_recognitions: Iterable[date],
+                          day: date) -> tuple[str, ...]:
+    """The household's 低收入人口 categories on day, in LOW_INCOME_CATEGORIES order: 低保 or 特困 in force
+    (kind, started_on, ended_on), and 低保边缘 when 民政 recognised it within DIBAO_EDGE_DAYS before day."""
+    held = {kind for kind, started, ended in measures
+            if kind in SAFETY_NET and started <= day and (ended is None or ended >= day)}
+    if any(day - timedelta(days=DIBAO_EDGE_DAYS) < occurred <= day for occurred in edge_recognitions):
+        held.add("dibao_edge")
+    return tuple(category for category in LOW_INCOME_CATEGORIES if category in held)

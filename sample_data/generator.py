@@ -32,7 +32,7 @@ from sample_data.members import MemberIds, member_rows
 from sample_data.records import check_rows, followed_households, income_rows
 from sample_data import signals as sample_signals
 from sample_data.rule_breaks import RULE_BREAK_COUNTS, plant_rule_breaks
-from sample_data.support import assistance_rows, visit_rows
+from sample_data.support import assistance_rows, family_doctor_rows, visit_rows
 
 GENERATOR_VERSION = "1.5"  # 1.3: household_member; 1.4: department signals; 1.5: unknown people's signals have a county
 BLOCK_HOUSEHOLDS = 50_000
@@ -247,6 +247,11 @@ def _block_rows(number: int, villages: list[Village], sizes: np.ndarray, polygon
     rows["guarantee_check"] = _numbered(checks, state, "guarantee_check")
     tick(0.3)
     measures = assistance_rows(block, followed, cases_of, until, prng)
+    # Family-doctor contracts, except where a case is planted without any measure (early warnings).
+    chronic = {member["household_id"] for member in rows["household_member"] if member["health"] == "chronic"}
+    planted = {int(block.ids[h]) for h, held in cases_of.items() if any(c.no_measure for c in held)}
+    signing = sorted((chronic & {int(block.ids[h]) for h in followed}) - planted)
+    measures += family_doctor_rows(signing, until)
     rows["assistance"] = _numbered(measures, state, "assistance")
     rows["visit"] = _numbered(visit_rows(block, followed, cases_of, until, prng), state, "visit")
     tick(0.4)

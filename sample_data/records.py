@@ -12,6 +12,7 @@ from sample_data.households import LABOR_NONE, HouseholdBlock
 
 LINE_KNOWN = {2021: 6000, 2022: 6300, 2023: 6600, 2024: 7000, 2025: 7300, 2026: 7600}
 WEAK_GROWTH_YEAR = 2024  # exited households' income grows slower than the area this year (两高于 fails)
+RELOCATED_NO_JOB_SHARE = 0.04  # relocated households with labour and nobody in work in a year
 CHECK_ITEMS = ("food_clothing", "education", "medical", "housing", "water")
 FAIL_CHANCE = {"food_clothing": 0.015, "education": 0.02, "medical": 0.03, "housing": 0.04, "water": 0.035}
 ISSUES = {
@@ -79,6 +80,8 @@ def income_rows(block: HouseholdBlock, followed: list[int], cases_of: dict[int, 
                 net = max(net, line * rng.uniform(1.12, 1.5))
                 rigid_share = min(rigid_share, rng.uniform(0.1, 0.4))
             row = _income_row(block, h, year, round(net), size, rigid_share, no_labor, rng)
+            if block.relocated[h] and not no_labor:
+                _without_a_job(row)
             if year <= last:  # the unfinished year's row is drawn (same random stream) but not written
                 rows.append(row)
     return rows
@@ -98,6 +101,16 @@ def _income_row(block: HouseholdBlock, h: int, year: int, net: int, size: int, r
         "transfer": float(total - wage - business - prop),
         "rigid_expenditure": float(round(total * rigid_share)),
     }
+
+
+def _without_a_job(row: dict) -> None:
+    """A few relocated households with labour have nobody in work in a year (farming at the new
+    site, or work lost), so seed 001's 搬迁家庭至少1人稳定就业 has a handful to find; their wage
+    counts as business income instead, the net income unchanged. A separate random stream per
+    household and year keeps every other row of the sample unchanged."""
+    local = random.Random(f"no_job:{row['household_id']}:{row['year']}")
+    if local.random() < RELOCATED_NO_JOB_SHARE:
+        row["business"], row["wage"] = row["business"] + row["wage"], 0.0
 
 
 def check_rows(block: HouseholdBlock, followed: list[int], cases_of: dict[int, list[Case]],

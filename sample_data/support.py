@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+from rules.measures import SAFETY_NET
 from sample_data.cases import Case
 from sample_data.dates import HISTORY_START
 from sample_data.households import LABOR_NONE, HouseholdBlock
@@ -24,8 +25,11 @@ MEASURES_FOR_RISK = {
     "other": ("other", "temporary_relief"),
 }
 NO_SAFETY_NET_SHARE = 0.2  # no-labour cases left without 低保/特困 (the safety-net check finds these)
-CIVIL_AFFAIRS_SHARE = 0.04
-OVERDUE_SHARE = 0.012  # outstanding micro-credit loans marked overdue (a realistic handful)  # exited, never-monitored households with 低保/特困 from 民政
+CIVIL_AFFAIRS_SHARE = 0.04  # exited, never-monitored households with 低保/特困 from 民政
+OVERDUE_SHARE = 0.012  # outstanding micro-credit loans marked overdue (a realistic handful)
+DIBAO_PHASE_OUT_DAYS = (180, 365)  # 低保渐退期 after the risk is eliminated (provinces set 6–12 months)
+UNSIGNED_CHRONIC_SHARE = 0.06  # followed households with a chronic patient and no family-doctor contract
+FAMILY_DOCTOR_FEES = (0, 12, 20, 30)  # 元 a year the household pays for the signed service package
 GENERAL_MEASURES = ("industry", "employment", "public_welfare_post", "micro_credit")
 # (lowest amount, highest amount, (shortest, longest) duration in days or None for open-ended)
 MEASURE_TERMS = {
@@ -64,6 +68,8 @@ def assistance_rows(block: HouseholdBlock, followed: list[int], cases_of: dict[i
                 row = _measure(household_id, kind, started, case.eliminated, until, rng)
                 if index == 0 and kind != "temporary_relief":
                     row["ended_on"] = _main_measure_end(case, until)
+                if kind in SAFETY_NET:
+                    row["ended_on"] = _safety_net_end(kind, household_id, case, until)
                 rows.append(row)
             rows += _safety_net(block, h, household_id, case, kinds, until)
         rows += _civil_affairs_only(block, h, household_id, cases_of.get(h, []), until)
@@ -73,6 +79,28 @@ def assistance_rows(block: HouseholdBlock, followed: list[int], cases_of: dict[i
             started = HISTORY_START + dt.timedelta(days=rng.randrange(span))
             rows.append(_measure(household_id, kind, started, None, until, rng))
     return [_mark_overdue(row, until) for row in rows]
+
+
+def family_doctor_rows(households: list[int], until: dt.date) -> list[dict]:
+    """家庭医生签约服务 (健康帮扶) for followed households with a chronic patient, the data's trace of
+    慢病签约 (seeds 001 and 003 want every such patient signed): a contract a year, signed in the first
+    quarter and running to the year's end, from 2021. About one household in UNSIGNED_CHRONIC_SHARE
+    never signs (moved away for work, declined), so the indicator has a handful to follow. A
+    separate random stream per household keeps every other row of the sample unchanged."""
+    rows = []
+    for household_id in households:
+        local = random.Random(f"doctor:{household_id}")
+        if local.random() < UNSIGNED_CHRONIC_SHARE:
+            continue
+        for year in range(HISTORY_START.year, until.year + 1):
+            started = dt.date(year, 1, 1) + dt.timedelta(days=local.randint(0, 89))
+            if started > until:
+                break
+            ended = dt.date(year, 12, 31)
+            rows.append({"household_id": household_id, "kind": "health", "started_on": started,
+                         "ended_on": ended if ended <= until else None,
+                         "amount": float(local.choice(FAMILY_DOCTOR_FEES)), "overdue_on": None})
+    return rows
 
 
 def _mark_overdue(row: dict, until: dt.date) -> dict:
@@ -109,7 +137,21 @@ def _safety_net(block: HouseholdBlock, h: int, household_id: int, case: Case, ki
     started = min(until, case.identified + dt.timedelta(days=local.randint(0, 30)))
     low, high, _ = MEASURE_TERMS[kind]
     return [{"household_id": household_id, "kind": kind, "started_on": started,
-             "ended_on": _main_measure_end(case, until), "amount": float(round(local.uniform(low, high) / 100) * 100)}]
+             "ended_on": _safety_net_end(kind, household_id, case, until),
+             "amount": float(round(local.uniform(low, high) / 100) * 100)}]
+
+
+def _safety_net_end(kind: str, household_id: int, case: Case, until: dt.date) -> dt.date | None:
+    """低保 does not stop the day a risk is eliminated: it runs on through a 渐退期 of 6 to 12 months
+    (民政 practice for families whose income has risen above the 低保 line); 特困供养 goes on, since
+    a 特困 person's circumstances (no labour, no income, no one obliged to support them) do not end
+    with the case. So the overlap of 低收入人口 and monitoring has eliminated households in it. A
+    separate random stream per case keeps every other row of the sample unchanged."""
+    if kind == "tekun" or case.eliminated is None or case.eliminated > until:
+        return None
+    local = random.Random(f"phase_out:{household_id}:{case.identified.isoformat()}")
+    end = case.eliminated + dt.timedelta(days=local.randint(*DIBAO_PHASE_OUT_DAYS))
+    return None if end > until else end
 
 
 def _civil_affairs_only(block: HouseholdBlock, h: int, household_id: int, cases: list[Case],

@@ -119,3 +119,27 @@ def test_ticks_mean_one_thing_and_the_timeline_spans_the_case(app, cases, sample
     assert date.fromisoformat(x_range[1][:10]) == AS_OF + timedelta(days=30)
     empty = build_timeline_figure(cases.iloc[0:0], pd.DataFrame(), pd.DataFrame(), pd.DataFrame(), AS_OF)
     assert list(empty.layout.xaxis.range) == ["2021-01-01", AS_OF.isoformat()]
+
+
+def test_the_profile_names_the_households_low_income_categories(app, sample_db_url):
+    # Issue 20: household status gains the 民政 categories where the data has them.
+    measures = read_table(sample_db_url, "assistance")
+    started, ended = pd.to_datetime(measures["started_on"]).dt.date, pd.to_datetime(measures["ended_on"]).dt.date
+    held = measures[(measures["kind"] == "dibao") & (started <= AS_OF) & (ended.isna() | (ended >= AS_OF))]
+    household = int(held["household_id"].iloc[0])
+    facts = next(table.value for table in app(household=str(household)).table if len(table.value) >= 9)
+    values = dict(zip(facts.iloc[:, 0].map(shown), facts.iloc[:, 1].map(shown)))
+    assert label_of("low_income_category", "dibao") in values[t("col.low_income")]
+    others = set(measures.loc[measures["kind"].isin(["dibao", "tekun"]), "household_id"])
+    signals = read_table(sample_db_url, "signal")
+    others |= set(signals.loc[signals["kind"] == "dibao_edge", "household_id"].dropna())
+    plain = next(int(h) for h in cases_without(sample_db_url) if h not in others)
+    facts = next(table.value for table in app(household=str(plain)).table if len(table.value) >= 9)
+    values = dict(zip(facts.iloc[:, 0].map(shown), facts.iloc[:, 1].map(shown)))
+    assert values[t("col.low_income")] == t("col.low_income_none")
+
+
+def cases_without(url: str) -> list[int]:
+    """Exited households, in id order (the profile of any of them is allowed at the county)."""
+    households = read_table(url, "household")
+    return households.loc[households["poverty_status"] == "exited", "id"].sort_values().tolist()

@@ -311,3 +311,19 @@ def test_asset_income_handed_out_from_the_cash_share_on():
     assert handed_out({"cash": CASH_SHARE * 100, "maintenance": (1 - CASH_SHARE) * 100})
     assert not handed_out({"cash": CASH_SHARE * 100 - 1, "maintenance": (1 - CASH_SHARE) * 100 + 1})
     assert not handed_out({})
+
+
+def test_low_income_categories_hold_on_the_day_and_the_edge_recognition_lasts_a_year():
+    from rules.measures import DIBAO_EDGE_DAYS, low_income_categories
+
+    day = date(2026, 11, 20)
+    measures = [("dibao", date(2025, 1, 1), day), ("tekun", date(2025, 1, 1), day - timedelta(days=1)),
+                ("health", date(2026, 1, 1), None)]
+    assert low_income_categories(measures, [], day) == ("dibao",)  # 低保 ends on the day: still held
+    assert low_income_categories(measures, [], day + timedelta(days=1)) == ()
+    assert low_income_categories([("tekun", day + timedelta(days=1), None)], [], day) == ()  # not yet started
+    recognised = day - timedelta(days=DIBAO_EDGE_DAYS - 1)
+    assert low_income_categories([], [recognised], day) == ("dibao_edge",)
+    assert low_income_categories([], [day - timedelta(days=DIBAO_EDGE_DAYS)], day) == ()  # a year old: reviewed
+    assert low_income_categories([], [day + timedelta(days=1)], day) == ()  # after the date
+    assert low_income_categories(measures, [recognised], day) == ("dibao", "dibao_edge")

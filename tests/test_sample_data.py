@@ -22,6 +22,7 @@ from sample_data.dates import add_months
 from sample_data.generator import RULE_BREAK_COUNTS, generate
 from sample_data.geometry import build_geography
 from sample_data.records import last_income_year, monitoring_line
+from sample_data.support import family_doctor_rows
 from tests.conftest import SERVER_URLS
 
 SEED, HOUSEHOLDS, UNTIL = 7, 3000, dt.date(2026, 11, 20)
@@ -243,6 +244,24 @@ def test_income_stops_at_the_last_finished_year(db):
     years = q(db, "SELECT DISTINCT year FROM household_income ORDER BY year").year.tolist()
     assert years == list(range(2021, UNTIL.year))
     assert last_income_year(dt.date(2026, 12, 31)) == 2026 and last_income_year(dt.date(2026, 12, 30)) == 2025
+
+
+def test_income_and_area_income_stop_at_the_last_finished_year(db):
+    # The bureau publishes a year's rural income after the year ends: none for the as-of year either.
+    years = q(db, "SELECT DISTINCT year FROM area_income ORDER BY year").year.tolist()
+    assert years == list(range(2021, UNTIL.year))
+
+
+def test_family_doctor_contracts_run_a_year_from_its_first_quarter_and_a_few_never_sign():
+    until = dt.date(2026, 11, 20)
+    rows = family_doctor_rows(list(range(1, 501)), until)
+    signed = {row["household_id"] for row in rows}
+    assert 440 <= len(signed) < 500  # about UNSIGNED_CHRONIC_SHARE never sign
+    for row in rows:
+        assert row["kind"] == "health" and row["started_on"].month <= 3
+        year_end = dt.date(row["started_on"].year, 12, 31)
+        assert row["ended_on"] == (year_end if year_end <= until else None)
+    assert all(sum(row["household_id"] == h for row in rows) == until.year - 2020 for h in list(signed)[:20])
 
 
 def test_followed_households_have_income_checks_and_helpers(db):

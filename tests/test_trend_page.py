@@ -124,6 +124,8 @@ def test_elimination_quality_both_halves_of_two_highs_and_the_fixed_2025_baselin
     base = elimination_quality(sample_db_url, scope, "429999000000", "county", date(2025, 12, 31))
     text = _text(test)
     assert f"累计识别 {base['identified']:,} 户，已消除风险 {base['eliminated']:,} 户" in text
+    open_ = base["identified"] - base["eliminated"]
+    assert f"未消除风险 {open_:,} 户 {base['open_people']:,} 人" in text and base["open_people"] > open_
     assert t("trends.second_heading") in text and "国家统计局" in text
 
 

@@ -210,6 +210,9 @@ def test_elimination_quality_equals_the_rules_on_every_engine(engine_db_url, tab
     assert figures["reentries"] == len(reentries) > 0
     assert figures["reentries_year"] == sum(case.identified_on >= start for case in reentries)
     assert figures["cumulative_share"] == round(100 * figures["eliminated"] / len(cases), 1)
+    households = tables[0].set_index("id")["size"]
+    still_open = cases[cases.eliminated_on.isna()]
+    assert figures["open_people"] == int(households.loc[still_open.household_id].sum()) > 0
 
 
 def test_low_income_overlap_matches_raw_rows_on_every_engine(engine_db_url, tables):

@@ -28,7 +28,6 @@ from queries.rate_base import rate_base_kind
 from queries.coverage import low_income_overlap, measure_coverage
 from queries.households import PAGE_SIZE, village_list_counts, village_households
 from queries.profile import household_profile
-from queries.signals import household_signals
 from queries.warnings import LIST_LIMIT, WARNING_RULES, area_warnings, warning_counts
 from queries.rollups import CASE_SPELLS, rollup_freshness
 from components.coverage import (build_coverage_table, build_overlap_table, render_coverage, render_overlap,
@@ -137,13 +136,12 @@ def show_household(view: View, tree) -> None:
     st.subheader(t("drill.household_heading", name=md_escape(row["head_name"])))
     left, right = st.columns([2, 3])
     with left:
-        render_identity(row)
+        render_identity(row, profile.low_income)
     with right:
         case_row = profile.cases.set_index("id").loc[found.open_case.id] if found.open_case else None
         render_status(case_row, found.reasons, found.warnings)
     render_eligibility(found.eligibility)
-    render_history(profile.cases, profile.measures, profile.visits, profile.checks, view.asof,
-                   household_signals(view.db, view.scope, view.household, view.asof))
+    render_history(profile.cases, profile.measures, profile.visits, profile.checks, view.asof, profile.signals)
     render_income_and_guarantees(profile.incomes, found.facts.size, profile.checks, view.asof)
     render_measures_and_visits(profile.measures, profile.visits)
     render_breaks(found.breaks)
