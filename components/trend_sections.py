@@ -26,12 +26,19 @@ from queries.trend_checks import by_quarter
 from rules.calendar import Period
 
 
-def render_cases(flows: pd.DataFrame, risks: pd.DataFrame, period: Period, log: ExportLog) -> None:
-    """Stock and flows by case type, risk composition, and elimination per year."""
+def render_cases(flows: pd.DataFrame, risks: pd.DataFrame, period: Period, log: ExportLog,
+                 stock: dict | None = None) -> None:
+    """Stock and flows by case type, risk composition, and elimination per year; stock (the
+    elimination_quality figures at the period's end) states the open cases in 户 and 人."""
     st.subheader(t("trends.cases_heading"))
     if flows.empty:
         st.info(t("trends.no_cases"))
         return
+    if stock is not None:  # officials give 人 as well as 户
+        numbers = {key: f"{stock[key]:,}" for key in ("identified", "eliminated", "open_people")}
+        st.markdown(md_escape(t("trends.stock_now", date=f"{period.cut:%Y-%m-%d}", identified=numbers["identified"],
+                                eliminated=numbers["eliminated"], people=numbers["open_people"],
+                                open=f"{stock['identified'] - stock['eliminated']:,}")))
     st.caption(t("trends.cases_caption"))
     render_chart(build_case_figure(flows, period), build_case_table(flows), "cases", log)
     st.subheader(t("trends.risk_heading"))

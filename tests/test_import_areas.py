@@ -210,3 +210,17 @@ def test_a_csv_in_utf8_for_64_kib_and_then_gbk_is_refused_with_the_reason(sqlite
     assert "编码" in capsys.readouterr().out
     [batch] = batches_in(sqlite_url)
     assert batch["status"] == "refused" and batch["problems"][0]["code"] == "bad_encoding"
+
+
+@pytest.mark.parametrize("shift", range(6))
+def test_a_utf8_csv_reads_wherever_the_64_kib_edge_cuts_a_character(tmp_path, shift):
+    """The encoding is judged on the first 64 KiB; the edge may fall inside a 3-byte character, and
+    moving it back by a fixed count may fall inside one again (a sample export once hit exactly that)."""
+    from db.imports.sheet_reader import read_sheets
+
+    source = tmp_path / "名册.csv"
+    header = "代码,名称\r\n" + "x" * shift + ",\r\n"
+    rows = "".join(f"{n},嘎查村名称{n % 10}\r\n" for n in range(6000))  # far past 64 KiB, mostly 3-byte characters
+    source.write_bytes((header + rows).encode("utf-8-sig"))
+    read = [row for sheet in read_sheets(source) for row in sheet]
+    assert len(read) == 6002 and read[-1][2] == ("5999", "嘎查村名称9")

@@ -112,6 +112,7 @@ def test_moving_the_period_writes_the_url(trends):
 def test_elimination_quality_both_halves_of_two_highs_and_the_fixed_2025_baseline_show(trends, sample_db_url):
     from datetime import date
 
+    from components.text import md_escape
     from queries.elimination_quality import elimination_quality
     from queries.scope import Scope
 
@@ -124,6 +125,9 @@ def test_elimination_quality_both_halves_of_two_highs_and_the_fixed_2025_baselin
     base = elimination_quality(sample_db_url, scope, "429999000000", "county", date(2025, 12, 31))
     text = _text(test)
     assert f"累计识别 {base['identified']:,} 户，已消除风险 {base['eliminated']:,} 户" in text
+    stock = t("trends.stock_now", date=ASOF, identified=f"{now['identified']:,}", eliminated=f"{now['eliminated']:,}",
+              open=f"{now['identified'] - now['eliminated']:,}", people=f"{now['open_people']:,}")
+    assert md_escape(stock) in text  # the open cases in 户 and 人 at the period's end (drawn escaped)
     open_ = base["identified"] - base["eliminated"]
     assert f"未消除风险 {open_:,} 户 {base['open_people']:,} 人" in text and base["open_people"] > open_
     assert t("trends.second_heading") in text and "国家统计局" in text

@@ -65,9 +65,10 @@ def main() -> None:
 
     area = (view.db, view.scope, view.area_code, view.area_level)
     log = export_logger(view, "trends")
+    stock = elimination_quality(*area, period.cut)
     render_cases(case_flows(*area, view.area_level, period), case_flows(*area, view.area_level, period, "risk"), period,
-                 log)
-    render_elimination_quality(elimination_quality(*area, period.cut), period.cut.year)
+                 log, stock)
+    render_elimination_quality(stock, period.cut.year)
     if view.asof > TRANSITION_LAST_DAY:  # from 2026 on, the end of the transition period is the baseline
         render_transition_baseline(elimination_quality(*area, TRANSITION_LAST_DAY))
 

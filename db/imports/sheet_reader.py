@@ -6,6 +6,7 @@ can name the row the user sees. Nothing here knows a column name.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import os
@@ -173,8 +174,10 @@ def _csv_encoding(path: Path) -> str:
         head = handle.read(1 << 16)
     for encoding in CSV_ENCODINGS:
         try:
-            # A multi-byte character cut at the 64 KiB edge is not an encoding error.
-            head.decode(encoding) if len(head) < 1 << 16 else head[:-4].decode(encoding)
+            # A multi-byte character cut at the 64 KiB edge is not an encoding error: an incremental
+            # decoder keeps a trailing incomplete sequence for later instead of failing on it (cutting
+            # a fixed number of bytes off can land inside a character again).
+            codecs.getincrementaldecoder(encoding)().decode(head, final=len(head) < 1 << 16)
             return encoding
         except UnicodeDecodeError:
             continue

@@ -111,3 +111,28 @@ def test_coverage_tab_shows_measures_overlap_and_local_settings(open_page):
     assert page.locator('[data-testid="stDataFrame"]').count() >= 3  # coverage, overlap, settings
     assert opened.errors == [] and opened.foreign_requests == []
     page.screenshot(path="test-artifacts/screenshots/drill_coverage_tab.png", full_page=True)
+
+
+def test_profile_names_the_low_income_category_of_a_household_on_dibao(open_page, sample_db_url):
+    # Issue 20: household status gains the 民政 categories; a household on 低保 on the date says so.
+    from labels import label_of, t
+
+    engine = create_engine(sample_db_url)
+    try:
+        measures = pd.read_sql_table("assistance", engine)
+        households = pd.read_sql_table("household", engine).set_index("id")
+    finally:
+        engine.dispose()
+    day = pd.Timestamp("2026-11-20")
+    started, ended = pd.to_datetime(measures["started_on"]), pd.to_datetime(measures["ended_on"])
+    held = measures[(measures["kind"] == "dibao") & (started <= day) & (ended.isna() | (ended >= day))]
+    household = int(held["household_id"].iloc[0])
+    village = households.at[household, "village_code"]
+    opened = open_page(f"/drill?household={household}&area={village}&asof=2026-11-20")
+    page = opened.page
+    page.get_by_text(t("col.low_income"), exact=True).first.wait_for(timeout=60_000)
+    row = page.locator("tr", has_text=t("col.low_income")).first.inner_text()
+    assert label_of("low_income_category", "dibao") in row
+    assert page.locator(EXCEPTION).count() == 0
+    assert opened.errors == [] and opened.foreign_requests == []
+    page.screenshot(path="test-artifacts/screenshots/profile_low_income.png", full_page=True)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from labels import t
+from queries.elimination_quality import elimination_quality
+from queries.scope import Scope
 from tests.browser.conftest import SCREENSHOTS, wait_for_app
 
 pytestmark = pytest.mark.browser
@@ -19,7 +23,7 @@ def _charts_drawn(page, count: int) -> None:
                            timeout=60_000)
 
 
-def test_county_trends_draw_every_chart(open_page):
+def test_county_trends_draw_every_chart(open_page, sample_db_url):
     opened = open_page("/trends?asof=2026-11-20", viewport=(1600, 6400))  # tall: every chart in one shot
     page = opened.page
     _charts_drawn(page, CHARTS_AT_COUNTY)
@@ -28,6 +32,11 @@ def test_county_trends_draw_every_chart(open_page):
     for key in ("trends.cases_heading", "trends.income_heading", "trends.problems_heading",
                 "trends.indicators_heading", "trends.two_highs_heading"):
         assert t(key) in text
+    stock = elimination_quality(sample_db_url, Scope(roots=(("429999000000", "county"),)), "429999000000", "county",
+                                date(2026, 11, 20))
+    assert t("trends.stock_now", date="2026-11-20", identified=f"{stock['identified']:,}",
+             eliminated=f"{stock['eliminated']:,}", open=f"{stock['identified'] - stock['eliminated']:,}",
+             people=f"{stock['open_people']:,}") in text  # the period-end stock in 户 and 人
     # Chinese inside the charts themselves: the phase labels and axis titles are SVG text.
     svg_text = " ".join(page.locator("[data-testid=\"stPlotlyChart\"] svg text").all_text_contents())
     assert t("trends.phase_transition") in svg_text and t("trends.phase_regular") in svg_text
