@@ -57,10 +57,18 @@ def context(browser):
     made.close()
 
 
+def _settle(page) -> None:
+    """Wait until the script has drawn the frame (a sign-in or a sign-out button), then until it
+    rests: on a busy machine the script state reads "notRunning" before the first run has begun."""
+    page.get_by_role("button", name=SIGN_IN).or_(page.get_by_role("button", name=SIGN_OUT)).first.wait_for(
+        timeout=60_000)
+    wait_for_app(page)
+
+
 def _open(context, url: str):
     page = context.new_page()
     page.goto(url, wait_until="domcontentloaded")
-    wait_for_app(page)
+    _settle(page)
     return page
 
 
@@ -99,7 +107,7 @@ def test_sign_in_lasts_across_reload_new_tab_and_the_other_process(servers, cont
     assert cookie["httpOnly"] and cookie["sameSite"] == "Strict" and cookie["path"] == "/"
     assert page.evaluate("document.cookie").find(COOKIE) == -1  # no script can read it
     page.reload(wait_until="domcontentloaded")
-    wait_for_app(page)
+    _settle(page)
     assert _signed_in(page), "a reload signed the user out"
     tab = _open(context, first + "/risk")
     assert _signed_in(tab), "a new tab did not find the sign-in"
@@ -125,7 +133,7 @@ def test_sign_out_ends_every_session_of_the_user(servers, browser, context):
         assert _at_sign_in(page)
         for still_open in (tab, far):  # their next run finds the session revoked
             still_open.reload(wait_until="domcontentloaded")
-            wait_for_app(still_open)
+            _settle(still_open)
             assert _at_sign_in(still_open), still_open.url
         far.screenshot(path=str(SCREENSHOTS / "sessions_signed_out_elsewhere.png"), full_page=True)
     finally:
@@ -153,11 +161,11 @@ def test_an_idle_session_ends(setup, context):
         _sign_in(page)
         _session_cookie(context)
         page.reload(wait_until="domcontentloaded")
-        wait_for_app(page)
+        _settle(page)
         assert _signed_in(page)  # used within the timeout: still signed in
         time.sleep(IDLE_SECONDS + 2)
         page.reload(wait_until="domcontentloaded")
-        wait_for_app(page)
+        _settle(page)
         assert _at_sign_in(page), "an idle session was still accepted"
         page.screenshot(path=str(SCREENSHOTS / "sessions_idle_ended.png"), full_page=True)
 
