@@ -343,3 +343,14 @@ def test_generates_into_database_servers(server, tmp_path, server_database):
         assert stored == local_counts
     finally:
         engine.dispose()
+
+
+@pytest.mark.parametrize("flag", [[], ["--no-rollups"]])
+def test_the_cli_builds_the_rollups_unless_told_not_to(tmp_path, flag, capsys):
+    # `make run`'s sample opens with fresh rollups: pages above village level read them and say so.
+    from queries.rollups import CASE_SPELLS, rollup_freshness
+
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    assert cli_main(["--db", url, "--households", "300", "--until", UNTIL.isoformat(), *flag]) == 0
+    assert ("rollups built" in capsys.readouterr().err) is not bool(flag)
+    assert rollup_freshness(url, CASE_SPELLS).fresh is not bool(flag)
