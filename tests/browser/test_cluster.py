@@ -87,9 +87,20 @@ def test_leaflet_comes_from_nginx_compressed(full_cluster: Cluster) -> None:
                                  {"Accept-Encoding": "gzip"})
     assert status == 200 and headers.get("Content-Encoding") == "gzip"
     assert "max-age=604800" in headers.get("Cache-Control", "")
-    log = (full_cluster.folder / "nginx" / "access.log").read_text().splitlines()
-    served = [line for line in log if "leaflet.js" in line]
+    served = _logged(full_cluster, "leaflet.js")
     assert served and all("upstream=- " in line for line in served)  # no app process was asked
+
+
+def _logged(cluster: Cluster, needle: str, wait_s: float = 10) -> list[str]:
+    """The access-log lines holding needle, waiting for the first: nginx writes a request's line after
+    it has sent the response, so a client that has read the body can be ahead of the log."""
+    deadline = time.monotonic() + wait_s
+    while True:
+        lines = [line for line in (cluster.folder / "nginx" / "access.log").read_text().splitlines()
+                 if needle in line]
+        if lines or time.monotonic() > deadline:
+            return lines
+        time.sleep(0.1)
 
 
 def test_a_session_survives_the_death_of_its_process(full_cluster: Cluster, open_page) -> None:
