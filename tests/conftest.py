@@ -55,8 +55,8 @@ def copy_sample(sample_db_url: str, target: Path) -> None:
         source.close()
 
 
-def build_sample(url: str) -> str:
-    """Create the schema at url and fill it with the small deterministic sample county."""
+def build_sample(url: str, households: int = SAMPLE_HOUSEHOLDS) -> str:
+    """Create the schema at url and fill it with the deterministic sample county (small unless told)."""
     from db.engine import make_engine
     from db.schema import metadata
     from sample_data.generator import generate
@@ -64,7 +64,7 @@ def build_sample(url: str) -> str:
     engine = make_engine(url)
     metadata.drop_all(engine)
     metadata.create_all(engine)
-    generate(engine, households=SAMPLE_HOUSEHOLDS, seed=SAMPLE_SEED, until=SAMPLE_UNTIL)
+    generate(engine, households=households, seed=SAMPLE_SEED, until=SAMPLE_UNTIL)
     engine.dispose()
     return url
 

@@ -10,7 +10,7 @@ from queries.coverage import low_income_overlap
 from queries.drill import income_year
 from queries.scope import Scope
 from queries.seed_indicators import seed_indicators
-from tests.conftest import SAMPLE_UNTIL
+from tests.conftest import SAMPLE_UNTIL, build_sample
 
 COUNTY = "429999000000"
 EVERYTHING = Scope(roots=((COUNTY, "county"),), personal_detail=False, household_detail=True)
@@ -19,16 +19,7 @@ EVERYTHING = Scope(roots=((COUNTY, "county"),), personal_detail=False, household
 @pytest.fixture(scope="module")
 def shipped_sample(tmp_path_factory) -> str:
     """The sample `make run` loads (20,000 households, seed 7), on the tests' as-of date (about 6 s)."""
-    from db.engine import make_engine
-    from db.schema import metadata
-    from sample_data.generator import generate
-
-    url = f"sqlite:///{tmp_path_factory.mktemp('shipped') / 'sample.db'}"
-    engine = make_engine(url)
-    metadata.create_all(engine)
-    generate(engine, until=SAMPLE_UNTIL)
-    engine.dispose()
-    return url
+    return build_sample(f"sqlite:///{tmp_path_factory.mktemp('shipped') / 'sample.db'}", households=20_000)
 
 
 def test_the_seeds_targets_are_a_realistic_handful_short(shipped_sample):
