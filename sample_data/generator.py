@@ -34,7 +34,8 @@ from sample_data import signals as sample_signals
 from sample_data.rule_breaks import RULE_BREAK_COUNTS, plant_rule_breaks
 from sample_data.support import assistance_rows, family_doctor_rows, visit_rows
 
-GENERATOR_VERSION = "1.5"  # 1.3: household_member; 1.4: department signals; 1.5: unknown people's signals have a county
+GENERATOR_VERSION = "1.6"  # 1.3: household_member; 1.4: department signals; 1.5: unknown people's signals have a county;
+# 1.6: family-doctor contracts, relocated households without work, 低保渐退 and 特困 after elimination, no area income for the unfinished year
 BLOCK_HOUSEHOLDS = 50_000
 Progress = Callable[[float, str], None]
 __all__ = ["GENERATOR_VERSION", "RULE_BREAK_COUNTS", "generate"]
