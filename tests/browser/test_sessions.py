@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from components.auth_sessions import COOKIE, IDLE_ENV
 from components.auth_users import AUTH_FILE_ENV, hash_password
@@ -65,6 +66,18 @@ def _settle(page) -> None:
     wait_for_app(page)
 
 
+def _click_and_rerun(page, button) -> None:
+    """Click a button that reruns the script and wait for that rerun: right after a click the state
+    can still read "notRunning" from before it, so first wait (briefly) for the run to begin."""
+    button.click()
+    try:
+        page.wait_for_function("document.querySelector('[data-testid=\"stApp\"]')"
+                               "?.getAttribute('data-test-script-state') === 'running'", timeout=5_000)
+    except PlaywrightTimeout:  # the rerun was over before we looked
+        pass
+    wait_for_app(page)
+
+
 def _open(context, url: str):
     page = context.new_page()
     page.goto(url, wait_until="domcontentloaded")
@@ -83,8 +96,7 @@ def _at_sign_in(page) -> bool:
 def _sign_in(page, name: str = "county", password: str = PASSWORD) -> None:
     page.get_by_label(t("auth.user_name")).fill(name)
     page.get_by_label(t("auth.password"), exact=True).fill(password)
-    page.get_by_role("button", name=SIGN_IN).click()
-    wait_for_app(page)
+    _click_and_rerun(page, page.get_by_role("button", name=SIGN_IN))
 
 
 def _session_cookie(context, timeout: float = 15.0) -> dict:
@@ -128,8 +140,7 @@ def test_sign_out_ends_every_session_of_the_user(servers, browser, context):
         far = _open(elsewhere, first + "/drill")
         _sign_in(far)
         assert _signed_in(far)
-        page.get_by_role("button", name=SIGN_OUT).click()
-        wait_for_app(page)
+        _click_and_rerun(page, page.get_by_role("button", name=SIGN_OUT))
         assert _at_sign_in(page)
         for still_open in (tab, far):  # their next run finds the session revoked
             still_open.reload(wait_until="domcontentloaded")
