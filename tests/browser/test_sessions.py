@@ -93,6 +93,28 @@ def _at_sign_in(page) -> bool:
     return page.get_by_role("button", name=SIGN_IN).count() == 1 and not _signed_in(page)
 
 
+def _comes_to(page, check, timeout: float = 60.0) -> bool:
+    """True once the script rests with check(page) true; False if it has not by the timeout. A busy
+    machine can report a run over before the click's rerun has reached the server, so a single look
+    after the click reads the page from before it (ci8 and a stop's CI failed that way)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        state = page.get_attribute('[data-testid="stApp"]', "data-test-script-state")
+        if state == "notRunning" and check(page):
+            return True
+        if time.monotonic() > deadline:
+            return False
+        page.wait_for_timeout(300)
+
+
+def _shown(page, folder: Path | None = None) -> str:
+    """What the page shows and the end of the app servers' logs, to say why a state never came."""
+    text = page.locator('[data-testid="stMain"]').inner_text(timeout=5_000)[:600]
+    logs = "".join(f"\n--- {log} ---\n" + log.read_text(errors="replace")[-2_000:]
+                   for log in sorted(folder.glob("*/streamlit.log"))) if folder else ""
+    return f"{page.url} shows:\n{text}{logs}"
+
+
 def _sign_in(page, name: str = "county", password: str = PASSWORD) -> None:
     page.get_by_label(t("auth.user_name")).fill(name)
     page.get_by_label(t("auth.password"), exact=True).fill(password)
@@ -109,43 +131,45 @@ def _session_cookie(context, timeout: float = 15.0) -> dict:
     raise AssertionError("the session cookie never arrived")
 
 
-def test_sign_in_lasts_across_reload_new_tab_and_the_other_process(servers, context):
+def test_sign_in_lasts_across_reload_new_tab_and_the_other_process(setup, servers, context):
     first, second = servers
+    folder = setup[2]
     page = _open(context, first + "/drill")
-    assert _at_sign_in(page)
+    assert _comes_to(page, _at_sign_in), _shown(page, folder)
     _sign_in(page)
-    assert _signed_in(page)
+    assert _comes_to(page, _signed_in), _shown(page, folder)
     cookie = _session_cookie(context)
     assert cookie["httpOnly"] and cookie["sameSite"] == "Strict" and cookie["path"] == "/"
     assert page.evaluate("document.cookie").find(COOKIE) == -1  # no script can read it
     page.reload(wait_until="domcontentloaded")
     _settle(page)
-    assert _signed_in(page), "a reload signed the user out"
+    assert _comes_to(page, _signed_in), "a reload signed the user out: " + _shown(page, folder)
     tab = _open(context, first + "/risk")
-    assert _signed_in(tab), "a new tab did not find the sign-in"
+    assert _comes_to(tab, _signed_in), "a new tab did not find the sign-in: " + _shown(tab, folder)
     other = _open(context, second + "/drill")  # the other process: a restart looks the same to the browser
-    assert _signed_in(other), "the other app process did not accept the cookie"
+    assert _comes_to(other, _signed_in), "the other app process did not accept the cookie: " + _shown(other, folder)
     other.screenshot(path=str(SCREENSHOTS / "sessions_other_process.png"), full_page=True)
 
 
-def test_sign_out_ends_every_session_of_the_user(servers, browser, context):
+def test_sign_out_ends_every_session_of_the_user(setup, servers, browser, context):
     first, second = servers
+    folder = setup[2]
     page = _open(context, first + "/drill")
     _sign_in(page)
     _session_cookie(context)
     tab = _open(context, second + "/drill")
-    assert _signed_in(tab)
+    assert _comes_to(tab, _signed_in), _shown(tab, folder)
     elsewhere = browser.new_context(locale="zh-CN")  # the same user on another computer
     try:
         far = _open(elsewhere, first + "/drill")
         _sign_in(far)
-        assert _signed_in(far)
+        assert _comes_to(far, _signed_in), _shown(far, folder)
         _click_and_rerun(page, page.get_by_role("button", name=SIGN_OUT))
-        assert _at_sign_in(page)
+        assert _comes_to(page, _at_sign_in), _shown(page, folder)
         for still_open in (tab, far):  # their next run finds the session revoked
             still_open.reload(wait_until="domcontentloaded")
             _settle(still_open)
-            assert _at_sign_in(still_open), still_open.url
+            assert _comes_to(still_open, _at_sign_in), _shown(still_open, folder)
         far.screenshot(path=str(SCREENSHOTS / "sessions_signed_out_elsewhere.png"), full_page=True)
     finally:
         elsewhere.close()
@@ -173,11 +197,11 @@ def test_an_idle_session_ends(setup, context):
         _session_cookie(context)
         page.reload(wait_until="domcontentloaded")
         _settle(page)
-        assert _signed_in(page)  # used within the timeout: still signed in
+        assert _comes_to(page, _signed_in), _shown(page, folder)
         time.sleep(IDLE_SECONDS + 2)
         page.reload(wait_until="domcontentloaded")
         _settle(page)
-        assert _at_sign_in(page), "an idle session was still accepted"
+        assert _comes_to(page, _at_sign_in), "an idle session was still accepted: " + _shown(page, folder)
         page.screenshot(path=str(SCREENSHOTS / "sessions_idle_ended.png"), full_page=True)
 
 
@@ -193,4 +217,4 @@ def test_a_restarted_process_keeps_the_sign_in(setup, context):
     # The process is gone (its Streamlit sessions with it); a new one starts on the same database.
     with running_app(db, folder / "after", {AUTH_FILE_ENV: str(users)}) as url:
         page = _open(context, url + "/drill")
-        assert _signed_in(page), "a restart signed the user out"
+        assert _comes_to(page, _signed_in), "a restart signed the user out: " + _shown(page, folder)
