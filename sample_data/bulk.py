@@ -14,6 +14,8 @@ def insert_rows(connection: Connection, table: Table, rows: list[dict]) -> None:
     """Write rows (dicts with the same keys) to table in one COPY or one executemany."""
     if not rows:
         return
+    if connection.dialect.name == "sqlite" and _driver_insert(connection, table, rows):
+        return
     if not spec_for(connection.dialect.name).bulk_copy:
         connection.execute(table.insert(), rows)
         return
@@ -26,6 +28,23 @@ def insert_rows(connection: Connection, table: Table, rows: list[dict]) -> None:
     with connection.connection.driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
         for row in rows:
             copy.write_row([row[c] for c in columns])
+
+
+def _driver_insert(connection: Connection, table: Table, rows: list[dict]) -> bool:
+    """The statement compiled once and the rows handed to the driver's executemany as tuples, each
+    value converted by its column type as SQLAlchemy would: SQLAlchemy's own per-row parameter
+    building was a third of a SQLite build. False (nothing written) when the statement needs values
+    the rows do not give (a column default computed in Python)."""
+    columns = list(rows[0])
+    compiled = table.insert().compile(dialect=connection.dialect, column_keys=columns)
+    if not compiled.positional or list(compiled.positiontup) != columns:
+        return False
+    dialect = connection.dialect
+    pairs = [(name, table.c[name].type.dialect_impl(dialect).bind_processor(dialect)) for name in columns]
+    connection.exec_driver_sql(str(compiled), [
+        tuple(row[name] if to is None or row[name] is None else to(row[name]) for name, to in pairs)
+        for row in rows])
+    return True
 
 
 def create_tables_without_indexes(engine: Engine) -> None:

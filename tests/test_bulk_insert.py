@@ -1,0 +1,47 @@
+"""The SQLite bulk path (the driver's executemany) stores exactly what SQLAlchemy's insert stores."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+
+from sqlalchemy import Boolean, Column, Date, DateTime, Float, Integer, MetaData, String, Table, create_engine
+
+from sample_data.bulk import _driver_insert, insert_rows
+
+meta = MetaData()
+sample = Table("sample", meta, Column("id", Integer, primary_key=True), Column("day", Date),
+               Column("at", DateTime), Column("ok", Boolean), Column("amount", Float), Column("name", String(20)))
+defaulted = Table("defaulted", meta, Column("id", Integer, primary_key=True),
+                  Column("flag", Boolean, nullable=False, default=False), Column("name", String(20)))
+
+ROWS = [{"id": 1, "day": dt.date(2026, 2, 28), "at": dt.datetime(2026, 11, 20, 8, 5, 1), "ok": True,
+         "amount": 5000.0, "name": "张三"},
+        {"id": 2, "day": None, "at": dt.datetime(2026, 1, 1), "ok": False, "amount": None, "name": None}]
+
+
+def _stored(path) -> list[tuple]:
+    with sqlite3.connect(path) as raw:
+        return raw.execute("SELECT id, day, typeof(day), at, ok, typeof(ok), amount, typeof(amount), name "
+                           "FROM sample ORDER BY id").fetchall()
+
+
+def test_the_driver_path_stores_what_sqlalchemy_stores(tmp_path):
+    fast, plain = create_engine(f"sqlite:///{tmp_path / 'fast.db'}"), create_engine(f"sqlite:///{tmp_path / 'plain.db'}")
+    for engine in (fast, plain):
+        meta.create_all(engine)
+    with fast.begin() as connection:
+        insert_rows(connection, sample, ROWS)
+    with plain.begin() as connection:
+        connection.execute(sample.insert(), ROWS)
+    assert _stored(tmp_path / "fast.db") == _stored(tmp_path / "plain.db")
+    assert _stored(tmp_path / "fast.db")[0][3] == "2026-11-20 08:05:01.000000"  # SQLAlchemy's DateTime text
+
+
+def test_a_python_default_falls_back_to_sqlalchemy(tmp_path):
+    engine = create_engine(f"sqlite:///{tmp_path / 'd.db'}")
+    meta.create_all(engine)
+    with engine.begin() as connection:
+        assert not _driver_insert(connection, defaulted, [{"id": 1, "name": "甲"}])  # flag is filled by Python
+        insert_rows(connection, defaulted, [{"id": 1, "name": "甲"}])
+        assert connection.exec_driver_sql("SELECT id, flag, name FROM defaulted").all() == [(1, 0, "甲")]
