@@ -1,9 +1,10 @@
 """Time every page in headless Chromium: cold (a fresh server process, nothing cached) and warm.
 
 `python -m bench.browser --db URL [--asof YYYY-MM-DD] [--pages overview,trends]` starts `streamlit run
-app.py` once per page, opens the page at the top area in a new browser context, and reports the
-seconds from navigation until the page is complete: the script is no longer running, no status
-widget shows, and the page's title is drawn. Then it opens the same page again in a new session
+serve.py` (what production runs: it imports the app's modules before it serves) once per page, opens
+the page at the top area in a new browser context, and reports the seconds from navigation until
+the page is complete: the script is no longer running, no status widget shows, and the page's title
+is drawn. Then it opens the same page again in a new session
 on the same server (warm: the query caches are filled). Runs niced; colleagues share the cores.
 """
 
@@ -53,10 +54,10 @@ def _healthy(base: str) -> bool:
 
 @contextmanager
 def serving(db: str) -> Iterator[str]:
-    """A fresh `streamlit run app.py` on db (niced), stopped on exit; yields its base URL."""
+    """A fresh `streamlit run serve.py` on db (niced), stopped on exit; yields its base URL."""
     port = _free_port()
     env = {**os.environ, "DASHBOARD_DB_URL": db, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
-    command = ["nice", "-n", "19", sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+    command = ["nice", "-n", "19", sys.executable, "-m", "streamlit", "run", "serve.py", "--server.port", str(port),
                "--server.address", "127.0.0.1", "--server.headless", "true"]
     server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                               stdin=subprocess.DEVNULL, start_new_session=True)

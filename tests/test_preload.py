@@ -1,0 +1,22 @@
+"""The server imports every app module before it serves (components/preload.py)."""
+
+from __future__ import annotations
+
+import sys
+
+from components.preload import PACKAGES, preload_modules
+
+
+def test_every_module_of_the_app_packages_imports(caplog):
+    imported = preload_modules()
+    assert not [record.getMessage() for record in caplog.records if "preloading" in record.getMessage()]
+    for name in ("queries.warnings", "components.wall.cockpit", "brief.pptx_writer", "db.imports.signals",
+                 "geo.boundaries", "rules.warnings"):
+        assert name in imported and name in sys.modules
+    assert not [name for name in imported if name.endswith("__main__")]  # a command line never runs
+    assert {name.split(".")[0] for name in imported} == set(PACKAGES)
+
+
+def test_serve_preloads_before_it_builds_the_app():
+    source = open("serve.py", encoding="utf-8").read()
+    assert source.index("preload_modules()") < source.index("st.App(")
