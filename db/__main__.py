@@ -66,6 +66,8 @@ def main(argv: list[str] | None = None) -> int:
     _import_options(income)
     rollups = commands.add_parser("refresh-rollups", help="rebuild the rollup tables pages above village level read")
     rollups.add_argument("--db", default=None, help="SQLAlchemy URL (default: $DASHBOARD_DB_URL or data/monitoring.db)")
+    rollups.add_argument("--asof", type=_date, action="append", default=None, metavar="YYYY-MM-DD",
+                         help="a day to count warnings for (repeatable; default: today and a week back)")
     check = commands.add_parser("check", help="health check for systemd/nginx: database usable, Leaflet files present")
     check.add_argument("--db", default=None, help="SQLAlchemy URL (default: $DASHBOARD_DB_URL or data/monitoring.db)")
     args = parser.parse_args(argv)
@@ -87,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
 
         engine = make_engine(url)
         try:
-            done = rebuild(engine)
+            done = rebuild(engine, days=args.asof)
         finally:
             engine.dispose()
         print(f"rollups rebuilt: {safe_url(url)} ({done['rows']} rows, {done['seconds']} s)")

@@ -65,6 +65,22 @@ rollup_income_bin = Table(
     Column("under_line", Integer, nullable=False),
 )
 
+# Early warnings per village and rule on the as-of days a refresh computed (today and a week back by
+# default: the cockpit's day and its comparison). Unlike the spells above a warning depends on the
+# day in ways no date column captures (a visit within 90 days, a measure in force), so the rollup
+# keeps whole days; a page asking for another day reads the rows. new_week counts the event
+# warnings that started in the 7 days up to the day (queries.warnings.new_warning_counts).
+rollup_warning = Table(
+    "rollup_warning",
+    metadata,
+    Column("day", Date, nullable=False),
+    Column("village_code", AreaCode, nullable=False),
+    Column("rule", String(32), nullable=False),
+    Column("n", Integer, nullable=False),
+    Column("new_week", Integer, nullable=False),
+    Index("ix_rollup_warning_day", "day", "village_code"),
+)
+
 # When each rollup was last built; a rollup older than the newest finished import is stale.
 rollup_state = Table(
     "rollup_state",
@@ -74,4 +90,5 @@ rollup_state = Table(
     Column("villages", Integer, nullable=False),  # villages the last refresh rebuilt (all: a full rebuild)
 )
 
-ROLLUP_TABLES: tuple[str, ...] = ("rollup_case_spell", "rollup_problem_spell", "rollup_village", "rollup_income_bin")
+ROLLUP_TABLES: tuple[str, ...] = ("rollup_case_spell", "rollup_problem_spell", "rollup_village", "rollup_income_bin",
+                                   "rollup_warning")

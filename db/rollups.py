@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
-from datetime import datetime
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import Integer, case, cast, delete, false, func, insert, literal, select
+from sqlalchemy import Integer, case, cast, delete, false, func, insert, literal, select, true
 from sqlalchemy.engine import Connection, Engine
 
-from db.rollup_schema import rollup_case_spell, rollup_income_bin, rollup_problem_spell, rollup_state, rollup_village
+from db.rollup_schema import (rollup_case_spell, rollup_income_bin, rollup_problem_spell, rollup_state, rollup_village,
+                              rollup_warning)
 from db.schema import case_risk, guarantee_check, household, household_income, monitoring_case, monitoring_line
 from db.upgrade import upgrade
+from db.warning_sql import EVENT_START, STATEMENTS, income_year_statement
 
 # One state row covers every rollup table: they are always refreshed together. Its name changes
 # when the tables gain a column, so that a database built before is read from the rows until rebuilt
@@ -76,6 +78,45 @@ def _problem_spell_select(villages: list[str] | None):
     return statement.group_by(*columns)
 
 
+NEW_WEEK_DAYS = 7  # queries.warnings.new_warning_counts' default window
+
+
+def warning_days(today: date | None = None) -> tuple[date, date]:
+    """The days a refresh computes warnings for: today and a week back (the cockpit's comparison)."""
+    today = today or date.today()
+    return today, today - timedelta(days=7)
+
+
+def _warning_rows(connection: Connection, day: date, villages: list[str] | None) -> list[dict]:
+    """Per village and rule: the warnings firing on the day, and how many of them started in the week."""
+    found = connection.execute(income_year_statement(day)).first()
+    year, line = (int(found.year), float(found.amount)) if found else (None, None)
+    where = true() if villages is None else household.c.village_code.in_(villages)
+    rows = []
+    for rule_code, build in STATEMENTS.items():
+        statement = build(where, "county", day, year, line)  # plain date columns: the villages narrow
+        if statement is None:
+            continue
+        firing = statement.subquery()
+        new_week = literal(0)
+        if rule_code in EVENT_START:
+            column, lag = EVENT_START[rule_code]
+            since = day - timedelta(days=NEW_WEEK_DAYS + lag)
+            new_week = func.sum(case((firing.c[column] > since, 1), else_=0))
+        grouped = select(firing.c.village_code, func.count().label("n"), new_week.label("new_week")).group_by(
+            firing.c.village_code)
+        rows += [{"day": day, "village_code": village, "rule": rule_code, "n": int(n), "new_week": int(new or 0)}
+                 for village, n, new in connection.execute(grouped)]
+    return rows
+
+
+def _fill_warnings(connection: Connection, villages: list[str] | None, days: Sequence[date]) -> None:
+    for day in days:
+        rows = _warning_rows(connection, day, villages)
+        if rows:
+            connection.execute(insert(rollup_warning), rows)
+
+
 def _fill(connection: Connection, villages: list[str] | None) -> None:
     target = ["village_code", "split", "key", "elimination_kind", "identified_on", "eliminated_on", "n", "people"]
     for split in ("case_type", "risk"):
@@ -89,7 +130,7 @@ def _fill(connection: Connection, villages: list[str] | None) -> None:
 
 
 def _clear(connection: Connection, villages: list[str] | None) -> None:
-    for table in (rollup_case_spell, rollup_problem_spell, rollup_village, rollup_income_bin):
+    for table in (rollup_case_spell, rollup_problem_spell, rollup_village, rollup_income_bin, rollup_warning):
         statement = delete(table)
         connection.execute(statement if villages is None else statement.where(table.c.village_code.in_(villages)))
 
@@ -99,13 +140,15 @@ def _mark(connection: Connection, villages: int) -> None:
     connection.execute(insert(rollup_state).values(name=CASE_SPELLS, refreshed_at=datetime.now(), villages=villages))
 
 
-def rebuild(engine: Engine) -> dict[str, float]:
-    """Rebuild every rollup from scratch in one transaction; returns rows written and seconds taken."""
+def rebuild(engine: Engine, days: Sequence[date] | None = None) -> dict[str, float]:
+    """Rebuild every rollup from scratch in one transaction, the warnings for `days` (default:
+    warning_days()); returns rows written and seconds taken."""
     started = time.perf_counter()
     upgrade(engine)  # missing rollup tables, and columns they gained since an older build
     with engine.begin() as connection:
         _clear(connection, None)
         _fill(connection, None)
+        _fill_warnings(connection, None, sorted(set(warning_days() if days is None else days)))
         villages = connection.execute(select(func.count(func.distinct(rollup_case_spell.c.village_code)))).scalar()
         rows = connection.execute(select(func.count()).select_from(rollup_case_spell)).scalar()
         _mark(connection, int(villages or 0))
@@ -118,14 +161,17 @@ def refresh_villages(engine: Engine, villages: Iterable[str]) -> dict[str, float
     A rollup never built stays unbuilt: refreshing part of a missing table would look complete."""
     started = time.perf_counter()
     codes = sorted(set(villages))
+    rollup_warning.create(engine, checkfirst=True)  # a database whose rollups predate it: no day built
     with engine.begin() as connection:
         built = connection.execute(select(rollup_state.c.name).where(rollup_state.c.name == CASE_SPELLS)).first()
         if built is None:
             return {"villages": 0, "seconds": 0.0}
+        days = sorted(connection.execute(select(rollup_warning.c.day).distinct()).scalars())  # those built
         for at in range(0, len(codes), VILLAGE_CHUNK):
             chunk = codes[at:at + VILLAGE_CHUNK]
             _clear(connection, chunk)
             _fill(connection, chunk)
+            _fill_warnings(connection, chunk, days)
         _mark(connection, len(codes))
     return {"villages": len(codes), "seconds": round(time.perf_counter() - started, 2)}
 

@@ -10,6 +10,7 @@ from sqlalchemy import and_, case, exists, false, func, not_, or_, select
 from db.rollup_schema import rollup_case_spell, rollup_problem_spell, rollup_village
 from db.rollups import CASE_SPELLS
 from db.schema import guarantee_check, household, household_income, monitoring_case, monitoring_line
+from db.warning_sql import BROAD_LEVELS, date_filter, income_year_statement  # noqa: F401  (BROAD_LEVELS: for queries)
 from queries.gateway import cached, read
 from queries.rollups import use_rollup
 from queries.scope import PREFIX_LENGTH, Scope, ScopeError, child_key, code_range
@@ -17,11 +18,6 @@ from queries.scope import PREFIX_LENGTH, Scope, ScopeError, child_key, code_rang
 # open_people: officials give 人 as well as 户 (风险未消除监测对象 N 户 M 人).
 FIGURE_COLUMNS = ("households", "exited", "open_cases", "open_people", "new_cases_year", "eliminated",
                   "open_problems", "under_line")
-
-
-# Areas at these levels hold most rows of a table: there the query should start from the smaller
-# fact rows (cases, open problems), not from every household of the area.
-BROAD_LEVELS = frozenset({"province", "city", "county"})
 
 
 def in_area(column, code: str, level: str, scope: Scope):
@@ -36,13 +32,6 @@ def in_area(column, code: str, level: str, scope: Scope):
         return func.substr(column, 1, keep) == code[:keep]
     low, high = code_range(code, level)
     return and_(column >= low, column <= high)
-
-
-def date_filter(column, level: str):
-    """A fact table's date column as a filter under an area should name it: plain at broad levels,
-    where its index is the way in; below them coalesce(column, column), which no index serves, so
-    every engine starts from the area's households (1M households, one village: 140 -> 5 ms)."""
-    return column if level in BROAD_LEVELS else func.coalesce(column, column)
 
 
 def _sum_if(condition):
@@ -101,12 +90,7 @@ def income_year(db: str, asof: date) -> tuple[int | None, float | None]:
     up to the as-of year that has both income rows and a line. Income is collected once a year near
     its end, so from January to autumn the calendar year has none yet (issue 20, rule 5); pages
     name the year they use."""
-    # max(year) over the (year, per_capita_net) index reads one index entry per engine.
-    latest = (select(func.max(household_income.c.year))
-              .where(household_income.c.year <= asof.year).scalar_subquery())
-    statement = (select(monitoring_line.c.year, monitoring_line.c.amount)
-                 .where(monitoring_line.c.year <= latest)
-                 .order_by(monitoring_line.c.year.desc()).limit(1))
+    statement = income_year_statement(asof)
     frame = read(db, statement)
     if frame.empty:
         return None, None

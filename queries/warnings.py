@@ -9,136 +9,24 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pandas as pd
-from sqlalchemy import and_, case, exists, false, func, literal, or_, select
+from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
 
-from db.schema import (assistance, guarantee_check, household, household_income, monitoring_case,
-                       monitoring_line, visit)
-from queries.drill import date_filter, in_area, income_year
+from db.rollup_schema import rollup_warning
+from db.rollups import CASE_SPELLS, NEW_WEEK_DAYS
+from db.schema import household
+from db.warning_sql import EVENT_START, STATEMENTS
+from queries.drill import in_area, income_year
 from queries.gateway import cached, read
+from queries.rollups import use_rollup
 from queries.masking import mask_frame
 from queries.scope import Scope, child_key
 from rules import warnings as rule
-from rules.measures import SAFETY_NET
 from rules.warnings import WARNING_RULES  # noqa: F401  (the rule codes these queries count, for the pages)
 
 LIST_LIMIT = 300  # rows per rule in a list; the counts are always complete
 ROW_COLUMNS = ("household_id", "village_code", "head_name", "rule", "since", "evidence", "values")
 
-h, case_, income = household.c, monitoring_case.c, household_income.c
-
-
-def _open_on(asof: date, level: str):
-    identified, eliminated = date_filter(case_.identified_on, level), date_filter(case_.eliminated_on, level)
-    return and_(identified <= asof, or_(case_.eliminated_on.is_(None), eliminated > asof))
-
-
-def _income_below_line(where, level: str, asof: date, year: int | None, line: float | None):
-    if year is None:
-        return None
-    before, before_line = household_income.alias("before"), monitoring_line.alias("before_line")
-    any_open = exists().where(case_.household_id == h.id, _open_on(asof, "county"))  # per household: by key
-    return (select(h.id.label("household_id"), h.village_code, h.head_name, income.year,
-                   income.per_capita_net.label("income"), literal(line).label("line"),
-                   before.c.per_capita_net.label("before"), any_open.label("monitored"))
-            .select_from(household_income.join(household, h.id == income.household_id)
-                         .join(before, and_(before.c.household_id == income.household_id,
-                                            before.c.year == income.year - 1))
-                         .join(before_line, before_line.c.year == before.c.year))
-            .where(where, income.year == year, income.per_capita_net < line,
-                   before.c.per_capita_net >= before_line.c.amount))
-
-
-def _should_monitor(where, level: str, asof: date, year: int | None, line: float | None):
-    """应纳未纳: no open case, and under the standard UNDER_LINE_YEARS years running or large rigid
-    spending this year (rules.warnings._should_monitor)."""
-    if year is None:
-        return None
-    since_year = exists().where(case_.household_id == h.id, case_.identified_on <= asof,  # per household: by key
-                                or_(case_.eliminated_on.is_(None), case_.eliminated_on >= date(year, 1, 1)))
-    earlier = []
-    for back in range(1, rule.UNDER_LINE_YEARS):
-        past, past_line = household_income.alias(f"past{back}"), monitoring_line.alias(f"past_line{back}")
-        earlier.append(exists().where(past.c.household_id == h.id, past.c.year == year - back,
-                                      past_line.c.year == past.c.year, past.c.per_capita_net < past_line.c.amount))
-    under = and_(income.per_capita_net < line, *earlier)
-    total = income.per_capita_net * h.size
-    rigid = income.rigid_expenditure >= rule.SPIKE_SHARE * total
-    return (select(h.id.label("household_id"), h.village_code, h.head_name, income.year,
-                   income.per_capita_net.label("income"), literal(line).label("line"),
-                   case((under, 1), else_=0).label("under"), func.coalesce(income.rigid_expenditure, 0).label("rigid"),
-                   total.label("total"))
-            .select_from(household_income.join(household, h.id == income.household_id))
-            .where(where, income.year == year, or_(under, rigid), ~since_year))
-
-
-def _spending_spike(where, level: str, asof: date, year: int | None, line: float | None):
-    if year is None:
-        return None
-    before = household_income.alias("before")
-    total = income.per_capita_net * h.size
-    return (select(h.id.label("household_id"), h.village_code, h.head_name, income.year,
-                   income.rigid_expenditure.label("rigid"), before.c.rigid_expenditure.label("before"),
-                   total.label("income"))
-            .select_from(household_income.join(household, h.id == income.household_id)
-                         .join(before, and_(before.c.household_id == income.household_id,
-                                            before.c.year == income.year - 1)))
-            .where(where, income.year == year, income.rigid_expenditure >= rule.SPIKE_SHARE * total,
-                   income.rigid_expenditure >= rule.SPIKE_GROWTH * before.c.rigid_expenditure))
-
-
-def _new_guarantee_problem(where, level: str, asof: date, year: int | None, line: float | None):
-    check = guarantee_check.c
-    checked = date_filter(check.checked_on, level)
-    return (select(h.id.label("household_id"), h.village_code, h.head_name, check.item, check.issue,
-                   check.checked_on.label("checked"))
-            .select_from(guarantee_check.join(household, h.id == check.household_id))
-            .where(where, check.ok == false(), checked <= asof,
-                   checked > asof - timedelta(days=rule.NEW_PROBLEM_DAYS),
-                   or_(check.resolved_on.is_(None), check.resolved_on > asof)))
-
-
-def _open_without_measure(where, level: str, asof: date, year: int | None, line: float | None):
-    measure = assistance.c
-    # In force on the date (rules.measures.in_force), not merely started once.
-    serving = exists().where(measure.household_id == case_.household_id, measure.started_on <= asof,
-                             measure.started_on >= case_.identified_on,
-                             or_(measure.ended_on.is_(None), measure.ended_on >= asof))
-    return (select(h.id.label("household_id"), h.village_code, h.head_name,
-                   case_.identified_on.label("identified"))
-            .select_from(monitoring_case.join(household, h.id == case_.household_id))
-            .where(where, _open_on(asof, level),
-                   date_filter(case_.identified_on, level) <= asof - timedelta(days=rule.NO_MEASURE_DAYS),
-                   ~serving))
-
-
-def _no_safety_net(where, level: str, asof: date, year: int | None, line: float | None):
-    """An open case of a household without labour and no 低保/特困 in force (rules.measures)."""
-    measure = assistance.c
-    covered = exists().where(measure.household_id == case_.household_id, measure.kind.in_(SAFETY_NET),
-                             measure.started_on <= asof, or_(measure.ended_on.is_(None), measure.ended_on >= asof))
-    return (select(h.id.label("household_id"), h.village_code, h.head_name,
-                   case_.identified_on.label("identified"))
-            .select_from(monitoring_case.join(household, h.id == case_.household_id))
-            .where(where, _open_on(asof, level), h.labor_capacity == "none", ~covered))
-
-
-def _no_recent_visit(where, level: str, asof: date, year: int | None, line: float | None):
-    since = asof - timedelta(days=rule.VISIT_DAYS)
-    recent = exists().where(visit.c.household_id == case_.household_id, visit.c.visited_on > since,
-                            visit.c.visited_on <= asof)
-    last = (select(func.max(visit.c.visited_on)).where(visit.c.household_id == case_.household_id,
-                                                       visit.c.visited_on <= asof).scalar_subquery())
-    return (select(h.id.label("household_id"), h.village_code, h.head_name,
-                   case_.identified_on.label("identified"), last.label("last"),
-                   func.coalesce(last, case_.identified_on).label("recent"))
-            .select_from(monitoring_case.join(household, h.id == case_.household_id))
-            .where(where, _open_on(asof, level), date_filter(case_.identified_on, level) <= since, ~recent))
-
-
-_STATEMENTS = {"should_monitor": _should_monitor, "no_safety_net": _no_safety_net,
-               "income_below_line": _income_below_line, "new_guarantee_problem": _new_guarantee_problem,
-               "spending_spike": _spending_spike, "open_without_measure": _open_without_measure,
-               "no_recent_visit": _no_recent_visit}  # in rules.WARNING_RULES order
 # The column a capped list keeps the newest of (the "since" date follows from it).
 _NEWEST_BY = {"should_monitor": "household_id", "no_safety_net": "identified",
               "income_below_line": "household_id", "spending_spike": "household_id",
@@ -150,13 +38,14 @@ def _year_end(rows: pd.DataFrame, asof: date) -> pd.Series:
     return rows["year"].map(lambda year: min(date(int(year), 12, 31), asof))
 
 
+def _event_start(column: str, lag: int):
+    return lambda rows, asof: rows[column] + timedelta(days=lag)
+
+
 # The day each warning started to apply, from its firing rows: the list's "since" (newest first)
-# and the cockpit's "new this week" both read it here.
-_STARTED = {"should_monitor": _year_end, "no_safety_net": lambda rows, asof: rows["identified"],
-            "income_below_line": _year_end, "spending_spike": _year_end,
-            "new_guarantee_problem": lambda rows, asof: rows["checked"],
-            "open_without_measure": lambda rows, asof: rows["identified"] + timedelta(days=rule.NO_MEASURE_DAYS),
-            "no_recent_visit": lambda rows, asof: rows["recent"] + timedelta(days=rule.VISIT_DAYS)}
+# and the cockpit's "new this week" both read it here (the rollup's new_week from EVENT_START too).
+_STARTED = {"should_monitor": _year_end, "income_below_line": _year_end, "spending_spike": _year_end,
+            **{code: _event_start(column, lag) for code, (column, lag) in EVENT_START.items()}}
 # Warnings that start on a day (not a yearly figure): these can be "new this week".
 EVENT_RULES = ("new_guarantee_problem", "open_without_measure", "no_safety_net", "no_recent_visit")
 
@@ -186,13 +75,39 @@ def _values(rule_code: str, row: pd.Series, asof: date) -> dict:
 def _firing(db: str, scope: Scope, area_code: str, area_level: str, asof: date,
             rules: tuple[str, ...] = rule.WARNING_RULES) -> dict[str, pd.DataFrame]:
     """Every firing row of the rules under an area, read once for both the counts and the list."""
-    where = in_area(h.village_code, area_code, area_level, scope)
+    where = in_area(household.c.village_code, area_code, area_level, scope)
     year, line = income_year(db, asof)
     found = {}
     for rule_code in rules:
-        statement = _STATEMENTS[rule_code](where, area_level, asof, year, line)
+        statement = STATEMENTS[rule_code](where, area_level, asof, year, line)
         if statement is not None:
             found[rule_code] = read(db, statement)
+    return found
+
+
+def _newest_order(rule_code: str) -> tuple[list[str], list[bool]]:
+    """The columns (and directions) a list keeps the newest rows by; item breaks a tie of two
+    problems of one household checked on one day, so SQL and pandas cut the list at the same row."""
+    columns = [_NEWEST_BY[rule_code], "household_id", *(["item"] if rule_code == "new_guarantee_problem" else [])]
+    return columns, [False] + [True] * (len(columns) - 1)
+
+
+@cached
+def _newest(db: str, scope: Scope, area_code: str, area_level: str, asof: date, rules: tuple[str, ...],
+            limit: int) -> dict[str, pd.DataFrame]:
+    """The newest `limit` firing rows per rule, sorted and cut in SQL: what a list shows when the
+    counts come from the rollup (a province's warnings are never all read)."""
+    where = in_area(household.c.village_code, area_code, area_level, scope)
+    year, line = income_year(db, asof)
+    found = {}
+    for rule_code in rules:
+        statement = STATEMENTS[rule_code](where, area_level, asof, year, line)
+        if statement is None:
+            continue
+        rows = statement.subquery()
+        columns, ascending = _newest_order(rule_code)
+        order = [rows.c[column].asc() if up else rows.c[column].desc() for column, up in zip(columns, ascending)]
+        found[rule_code] = read(db, select(rows).order_by(*order).limit(limit))
     return found
 
 
@@ -203,14 +118,17 @@ def area_warnings(db: str, scope: Scope, area_code: str, area_level: str, asof: 
     for viewers who see aggregates only (warning_counts still counts them)."""
     if not scope.household_detail:
         return pd.DataFrame(columns=list(ROW_COLUMNS))
-    firing = _firing(db, scope, area_code, area_level, asof, rules)
+    counted_apart = _from_rollup(db, scope, area_code, area_level, asof) is not None
+    firing = (_newest(db, scope, area_code, area_level, asof, rules, limit) if counted_apart
+              else _firing(db, scope, area_code, area_level, asof, rules))
     frames = []
     for rule_code in rules:
         rows = firing.get(rule_code)
         if rows is None or rows.empty:
             continue
         # Evidence is worked out for the rows shown only: the counts come from all of them.
-        rows = rows.sort_values([_NEWEST_BY[rule_code], "household_id"], ascending=[False, True]).head(limit).copy()
+        columns, ascending = _newest_order(rule_code)
+        rows = rows.sort_values(columns, ascending=ascending).head(limit).copy()
         rows["rule"] = rule_code
         rows["since"] = _STARTED[rule_code](rows, asof)
         rows["evidence"] = rule.WARNING_EVIDENCE[rule_code]
@@ -223,15 +141,47 @@ def area_warnings(db: str, scope: Scope, area_code: str, area_level: str, asof: 
 
 
 @cached
+def rollup_days(db: str) -> frozenset[date]:
+    """The days the warning rollup holds (none on a database that predates it)."""
+    try:
+        days = read(db, select(rollup_warning.c.day).distinct())["day"]
+    except DBAPIError:
+        return frozenset()
+    return frozenset(pd.to_datetime(days).dt.date)
+
+
+@cached
+def _from_rollup(db: str, scope: Scope, area_code: str, area_level: str, asof: date) -> pd.DataFrame | None:
+    """village_code, rule, n, new_week per village and rule on the day, from the rollup while it is
+    fresh and holds the day; None when the rows must be read (a village, another day, stale)."""
+    if not use_rollup(db, CASE_SPELLS, area_level) or asof not in rollup_days(db):
+        return None
+    w = rollup_warning.c
+    return read(db, select(w.village_code, w.rule, w.n, w.new_week)
+                .where(w.day == asof, in_area(w.village_code, area_code, area_level, scope)))
+
+
+def _per_village(db: str, scope: Scope, area_code: str, area_level: str, asof: date) -> pd.DataFrame:
+    """village_code and one count column per rule, for the villages where some rule fires."""
+    stored = _from_rollup(db, scope, area_code, area_level, asof)
+    if stored is not None:
+        per_village = (stored.pivot_table(index="village_code", columns="rule", values="n", aggfunc="sum").reset_index()
+                       if not stored.empty else pd.DataFrame(columns=["village_code"]))
+        per_village.columns.name = None
+    else:
+        per_village = pd.DataFrame(columns=["village_code"])
+        for rule_code, rows in _firing(db, scope, area_code, area_level, asof).items():
+            grouped = rows.groupby("village_code").size().rename(rule_code).reset_index()
+            per_village = per_village.merge(grouped, on="village_code", how="outer")
+    return per_village.reindex(columns=["village_code", *rule.WARNING_RULES]).fillna(0)
+
+
+@cached
 def warning_counts(db: str, scope: Scope, area_code: str, area_level: str, group_level: str,
                    asof: date) -> pd.DataFrame:
-    """How many warnings of each rule fire under an area, one row per area at group_level."""
-    firing = _firing(db, scope, area_code, area_level, asof)
-    per_village = pd.DataFrame(columns=["village_code"])
-    for rule_code, rows in firing.items():
-        grouped = rows.groupby("village_code").size().rename(rule_code).reset_index()
-        per_village = per_village.merge(grouped, on="village_code", how="outer")
-    per_village = per_village.reindex(columns=["village_code", *rule.WARNING_RULES]).fillna(0)
+    """How many warnings of each rule fire under an area, one row per area at group_level (from the
+    warning rollup above village level when it holds the day)."""
+    per_village = _per_village(db, scope, area_code, area_level, asof)
     keys = [child_key(code, group_level) for code in per_village["village_code"]]
     counts = per_village.drop(columns="village_code").groupby(keys).sum().astype("int64")
     counts["total"] = counts.sum(axis=1)
@@ -243,6 +193,9 @@ def warning_counts(db: str, scope: Scope, area_code: str, area_level: str, group
 def new_warning_counts(db: str, scope: Scope, area_code: str, area_level: str, asof: date,
                        days: int = 7) -> dict[str, int]:
     """How many event warnings (not the yearly income ones) started in the last `days` days."""
+    stored = _from_rollup(db, scope, area_code, area_level, asof) if days == NEW_WEEK_DAYS else None
+    if stored is not None:
+        return {code: int(stored.loc[stored["rule"] == code, "new_week"].sum()) for code in EVENT_RULES}
     firing = _firing(db, scope, area_code, area_level, asof, EVENT_RULES)
     since = asof - timedelta(days=days)
     return {code: int((_STARTED[code](rows, asof) > since).sum()) if not rows.empty else 0
@@ -252,5 +205,8 @@ def new_warning_counts(db: str, scope: Scope, area_code: str, area_level: str, a
 @cached
 def rule_count(db: str, scope: Scope, area_code: str, area_level: str, asof: date, rule_code: str) -> int:
     """How many households one warning rule finds under an area (e.g. 应纳未纳 for the cockpit)."""
+    stored = _from_rollup(db, scope, area_code, area_level, asof)
+    if stored is not None:
+        return int(stored.loc[stored["rule"] == rule_code, "n"].sum())
     rows = _firing(db, scope, area_code, area_level, asof, (rule_code,)).get(rule_code)
     return 0 if rows is None else len(rows)

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from db.engine import make_engine
 from db.imports.ledger import import_ledger
-from db.rollup_schema import rollup_case_spell, rollup_problem_spell, rollup_village
+from db.rollup_schema import rollup_case_spell, rollup_problem_spell, rollup_village, rollup_warning
 from db.rollups import CASE_SPELLS, rebuild
 from db.schema import area, metadata, monitoring_line
 from queries.area_query import AreaQuery
@@ -25,6 +25,7 @@ from queries.rollups import rollup_freshness, use_rollup
 from queries.scope import Scope
 from queries.trend_cases import case_flows
 from queries.trend_checks import problem_flows
+from queries import warnings as warning_queries
 from rules.calendar import Period
 from tests.conftest import build_sample, copy_sample
 
@@ -111,6 +112,60 @@ def test_rollup_figures_equal_the_row_queries_at_several_dates(own_sample):
         pd.testing.assert_frame_equal(from_rollup[key], expected, obj=str(key))
 
 
+def _warning_figures(url: str) -> dict:
+    """The warning counts the cockpit, map, drill, risk page and briefing ask for, at the top and at a
+    township, by every grouping level."""
+    code, level = _top(url)
+    township = _first_township(url, code)
+    scope = Scope(roots=((code, level),), household_detail=True)
+    figures = {}
+    for asof in ASOF_DATES:
+        for at, at_level in ((code, level), (township, "township")):
+            for group in (at_level, "township", "village"):
+                figures[asof, at, group] = warning_queries.warning_counts(url, scope, at, at_level, group, asof)
+            figures[asof, at, "new"] = warning_queries.new_warning_counts(url, scope, at, at_level, asof)
+            for limit in (3, warning_queries.LIST_LIMIT):  # cut short, and whole
+                figures[asof, at, "list", limit] = warning_queries.area_warnings(url, scope, at, at_level, asof,
+                                                                                 limit=limit)
+            for rule_code in warning_queries.WARNING_RULES:
+                figures[asof, at, rule_code] = warning_queries.rule_count(url, scope, at, at_level, asof, rule_code)
+    return figures
+
+
+def test_the_warning_rollup_equals_the_row_queries_on_the_days_it_holds(own_sample, monkeypatch):
+    engine = make_engine(own_sample)
+    metadata.create_all(engine)
+    clear_caches()
+    assert not set(ASOF_DATES) & warning_queries.rollup_days(own_sample)
+    oracle = _warning_figures(own_sample)
+    rebuild(engine, days=ASOF_DATES)
+    engine.dispose()
+    clear_caches()
+    assert warning_queries.rollup_days(own_sample) == set(ASOF_DATES)
+
+    def rows_read(*args, **kwargs):
+        raise AssertionError("a count or list above village level read every firing household row")
+
+    monkeypatch.setattr(warning_queries, "_firing", rows_read)
+    from_rollup = _warning_figures(own_sample)
+    code, _level = _top(own_sample)
+    assert int(oracle[ASOF_DATES[0], code, "township"]["total"].sum()) > 0
+    assert sum(sum(oracle[asof, code, "new"].values()) for asof in ASOF_DATES) > 0
+    assert sum(oracle[asof, code, "should_monitor"] for asof in ASOF_DATES) > 0
+    short, whole = oracle[ASOF_DATES[0], code, "list", 3], oracle[ASOF_DATES[0], code, "list", warning_queries.LIST_LIMIT]
+    assert len(whole) > len(short) > 0  # the cut falls inside some rule's rows
+    for key, expected in oracle.items():
+        if isinstance(expected, pd.DataFrame):
+            pd.testing.assert_frame_equal(from_rollup[key], expected, obj=str(key))
+        else:
+            assert from_rollup[key] == expected, key
+    monkeypatch.undo()
+    clear_caches()
+    other_day = ASOF_DATES[0] - dt.timedelta(days=1)  # not built: the rows answer
+    scope = Scope(roots=((code, _level),), household_detail=True)
+    assert warning_queries._from_rollup(own_sample, scope, code, _level, other_day) is None
+
+
 def test_the_income_rollup_bins_as_the_trends_page_does():
     from db.rollups import INCOME_BIN_YUAN
 
@@ -134,7 +189,8 @@ def exports(sample_db_url, tmp_path_factory) -> dict[str, Path]:
 
 def _rollup_rows(engine) -> list[tuple]:
     with engine.connect() as connection:
-        return sorted(((table.name, *row) for table in (rollup_case_spell, rollup_problem_spell, rollup_village)
+        return sorted(((table.name, *row) for table in (rollup_case_spell, rollup_problem_spell, rollup_village,
+                                                        rollup_warning)
                        for row in connection.execute(select(table))), key=repr)
 
 
@@ -240,3 +296,21 @@ def test_the_refresh_bench_times_a_rebuild_and_a_county_refresh(sample_db_url, t
     assert "full rebuild:" in shown and "refresh after a county export" in shown and "load average" in shown
     clear_caches()
     assert use_rollup(f"sqlite:///{target}", CASE_SPELLS, "county")
+
+
+def test_refresh_rollups_counts_warnings_for_the_days_asked(sample_db_url, tmp_path, capsys):
+    from db.__main__ import main
+
+    target = tmp_path / "days.db"
+    copy_sample(sample_db_url, target)
+    url = f"sqlite:///{target}"
+    assert main(["refresh-rollups", "--db", url, "--asof", "2026-11-20", "--asof", "2026-11-13"]) == 0
+    clear_caches()
+    assert warning_queries.rollup_days(url) == {dt.date(2026, 11, 20), dt.date(2026, 11, 13)}
+    assert main(["refresh-rollups", "--db", url]) == 0  # default: today and a week back
+    clear_caches()
+    today = dt.date.today()
+    assert warning_queries.rollup_days(url) == {today, today - dt.timedelta(days=7)}
+    with pytest.raises(SystemExit):
+        main(["refresh-rollups", "--db", url, "--asof", "2026-13-01"])
+    assert "YYYY-MM-DD" in capsys.readouterr().err

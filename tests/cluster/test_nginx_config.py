@@ -49,3 +49,19 @@ def test_the_config_has_what_the_deployment_relies_on() -> None:
     assert "client_max_body_size 200m;" in snippet
     unit = (DEPLOY / "systemd" / "dashboard@.service").read_text()
     assert "--server.address 127.0.0.1 --server.port %i" in unit
+
+
+def test_the_nightly_timer_rebuilds_the_rollups() -> None:
+    """Today's warning counts exist only after a rebuild that day (README "Rollup tables")."""
+    service = (DEPLOY / "systemd" / "dashboard-rollups.service").read_text()
+    timer = (DEPLOY / "systemd" / "dashboard-rollups.timer").read_text()
+    assert "ExecStart=/opt/dashboard/.venv/bin/python -m db refresh-rollups\n" in service
+    assert "EnvironmentFile=/etc/dashboard/dashboard.env" in service  # the primary's URL
+    assert re.search(r"OnCalendar=\*-\*-\* 00:\d\d:00\nPersistent=true", timer)
+    if shutil.which("systemd-analyze") is None:
+        return
+    checked = subprocess.run(["systemd-analyze", "verify", str(DEPLOY / "systemd" / "dashboard-rollups.timer"),
+                              str(DEPLOY / "systemd" / "dashboard-rollups.service")],
+                             capture_output=True, text=True, timeout=60)
+    complaints = [line for line in checked.stderr.splitlines() if line and "is not executable" not in line]
+    assert complaints == []
