@@ -21,3 +21,30 @@ def test_members_match_their_households(sample_db_url):
     assert members["id_number"].is_unique and all(map(id_number_ok, members["id_number"]))
     skills = members["labor_skill"].value_counts(normalize=True)
     assert set(skills.index) == {"normal", "skilled", "weak", "lost", "none"} and skills["normal"] > 0.2
+
+
+def test_a_crowded_birthday_still_gets_unique_valid_numbers():
+    """A 10-million-household province draws more than a thousand members for some birthdays in one
+    region: the generator once looped for ever there (issue 17's 10M build stalled at block 88)."""
+    import datetime as dt
+    import random
+
+    import pytest
+
+    from sample_data.members import OVERFLOW_REGIONS, MemberIds
+
+    ids, rng, birth = MemberIds(), random.Random(1), dt.date(1980, 5, 17)
+    numbers = [ids.make(birth, rng, "990101") for _ in range(2_500)]
+    assert len(set(numbers)) == 2_500 and all(map(id_number_ok, numbers))
+    assert {number[:6] for number in numbers} == {"990101", OVERFLOW_REGIONS[0], OVERFLOW_REGIONS[1]}
+    for _ in range(1_000 * (1 + len(OVERFLOW_REGIONS)) - 2_500):
+        ids.make(birth, rng, "990101")
+    with pytest.raises(RuntimeError, match="1980-05-17"):
+        ids.make(birth, rng, "990101")
+
+
+def test_members_of_other_counties_carry_their_county_code():
+    from sample_data.members import MEMBER_REGION_CODE, member_region
+
+    assert member_region("429999101001") == MEMBER_REGION_CODE  # the sample county: as before
+    assert member_region("990203104002") == "990203"
