@@ -30,6 +30,21 @@ rollup_case_spell = Table(
     Index("ix_rollup_case_spell_village", "split", "village_code"),
 )
 
+# Cases per village, case type and combination of risk types (",illness,disability,": sorted, with a
+# comma at both ends so that LIKE '%,illness,%' finds one code), with exact dates: the risk page
+# filters cases by type and by "any of these risk types", which neither breakdown above can answer
+# alone (a case with two risk types is one case in the counts, two in the per-risk bars).
+rollup_case_mix = Table(
+    "rollup_case_mix",
+    metadata,
+    Column("village_code", AreaCode, nullable=False, index=True),
+    Column("case_type", String(16), nullable=False),
+    Column("risks", String(400), nullable=False),
+    Column("identified_on", Date, nullable=False),
+    Column("eliminated_on", Date),
+    Column("n", Integer, nullable=False),
+)
+
 # 三保障 + water problems (failed checks) per village, item and exact found / cleared dates.
 rollup_problem_spell = Table(
     "rollup_problem_spell",
@@ -90,5 +105,5 @@ rollup_state = Table(
     Column("villages", Integer, nullable=False),  # villages the last refresh rebuilt (all: a full rebuild)
 )
 
-ROLLUP_TABLES: tuple[str, ...] = ("rollup_case_spell", "rollup_problem_spell", "rollup_village", "rollup_income_bin",
+ROLLUP_TABLES: tuple[str, ...] = ("rollup_case_spell", "rollup_case_mix", "rollup_problem_spell", "rollup_village", "rollup_income_bin",
                                    "rollup_warning")

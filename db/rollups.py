@@ -3,22 +3,24 @@
 from __future__ import annotations
 
 import time
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import Integer, case, cast, delete, false, func, insert, literal, select, true
 from sqlalchemy.engine import Connection, Engine
 
-from db.rollup_schema import (rollup_case_spell, rollup_income_bin, rollup_problem_spell, rollup_state, rollup_village,
-                              rollup_warning)
+from db.rollup_schema import (rollup_case_mix, rollup_case_spell, rollup_income_bin, rollup_problem_spell,
+                              rollup_state, rollup_village, rollup_warning)
 from db.schema import case_risk, guarantee_check, household, household_income, monitoring_case, monitoring_line
 from db.upgrade import upgrade
 from db.warning_sql import EVENT_START, STATEMENTS, income_year_statement
 
 # One state row covers every rollup table: they are always refreshed together. Its name changes
 # when the tables gain a column, so that a database built before is read from the rows until rebuilt
-# ("case_spell": before rollup_case_spell.people and rollup_village).
-CASE_SPELLS = "village_rollups"
+# ("case_spell": before rollup_case_spell.people and rollup_village; "village_rollups": before
+# rollup_case_mix).
+CASE_SPELLS = "village_rollups_mix"
 VILLAGE_CHUNK = 500  # villages per IN list: well under every engine's bound-parameter limit
 
 
@@ -36,6 +38,30 @@ def _case_spell_select(split: str, villages: list[str] | None):
     if villages is not None:
         statement = statement.where(household.c.village_code.in_(villages))
     return statement.group_by(*columns)
+
+
+def risk_mix(codes: Iterable[str]) -> str:
+    """A case's risk types as rollup_case_mix.risks: sorted, a comma at both ends (none: ",")."""
+    return "," + "".join(f"{code}," for code in sorted(set(codes)))
+
+
+def _case_mix_rows(connection: Connection, villages: list[str] | None) -> list[dict]:
+    """Cases per village, case type, risk combination and dates (combined in Python: the engines
+    have no common string aggregate)."""
+    c = monitoring_case.c
+    where = true() if villages is None else household.c.village_code.in_(villages)
+    joined = monitoring_case.join(household, household.c.id == c.household_id)
+    risks: dict[int, list[str]] = defaultdict(list)
+    for case_id, code in connection.execute(select(case_risk.c.case_id, case_risk.c.risk_code).select_from(
+            case_risk.join(joined, c.id == case_risk.c.case_id)).where(where)):
+        risks[case_id].append(code)
+    counted = Counter((village, case_type, risk_mix(risks.get(case_id, ())), identified, eliminated)
+                      for case_id, village, case_type, identified, eliminated in connection.execute(
+                          select(c.id, household.c.village_code, c.case_type, c.identified_on, c.eliminated_on)
+                          .select_from(joined).where(where)))
+    return [{"village_code": village, "case_type": case_type, "risks": mix, "identified_on": identified,
+             "eliminated_on": eliminated, "n": n}
+            for (village, case_type, mix, identified, eliminated), n in counted.items()]
 
 
 def _village_select(villages: list[str] | None):
@@ -121,6 +147,9 @@ def _fill(connection: Connection, villages: list[str] | None) -> None:
     target = ["village_code", "split", "key", "elimination_kind", "identified_on", "eliminated_on", "n", "people"]
     for split in ("case_type", "risk"):
         connection.execute(insert(rollup_case_spell).from_select(target, _case_spell_select(split, villages)))
+    mixes = _case_mix_rows(connection, villages)
+    for at in range(0, len(mixes), 5_000):
+        connection.execute(insert(rollup_case_mix), mixes[at:at + 5_000])
     connection.execute(insert(rollup_problem_spell).from_select(
         ["village_code", "item", "checked_on", "resolved_on", "n"], _problem_spell_select(villages)))
     connection.execute(insert(rollup_village).from_select(["village_code", "households", "exited"],
@@ -130,7 +159,8 @@ def _fill(connection: Connection, villages: list[str] | None) -> None:
 
 
 def _clear(connection: Connection, villages: list[str] | None) -> None:
-    for table in (rollup_case_spell, rollup_problem_spell, rollup_village, rollup_income_bin, rollup_warning):
+    for table in (rollup_case_spell, rollup_case_mix, rollup_problem_spell, rollup_village, rollup_income_bin,
+                  rollup_warning):
         statement = delete(table)
         connection.execute(statement if villages is None else statement.where(table.c.village_code.in_(villages)))
 

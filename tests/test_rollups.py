@@ -12,7 +12,8 @@ from sqlalchemy import func, select
 
 from db.engine import make_engine
 from db.imports.ledger import import_ledger
-from db.rollup_schema import rollup_case_spell, rollup_problem_spell, rollup_village, rollup_warning
+from db.rollup_schema import (rollup_case_mix, rollup_case_spell, rollup_problem_spell, rollup_state, rollup_village,
+                              rollup_warning)
 from db.rollups import CASE_SPELLS, rebuild
 from db.schema import area, metadata, monitoring_line
 from queries.area_query import AreaQuery
@@ -26,6 +27,7 @@ from queries.scope import Scope
 from queries.trend_cases import case_flows
 from queries.trend_checks import problem_flows
 from queries import warnings as warning_queries
+from queries.risk import RiskFilter, cases_by_risk_type, new_cases_by_month, open_cases_by_village
 from rules.calendar import Period
 from tests.conftest import build_sample, copy_sample
 
@@ -112,6 +114,61 @@ def test_rollup_figures_equal_the_row_queries_at_several_dates(own_sample):
         pd.testing.assert_frame_equal(from_rollup[key], expected, obj=str(key))
 
 
+def _risk_filters(asof: dt.date) -> list[RiskFilter]:
+    """All cases; one risk type; two case types with two risk types (one with an underscore, which
+    LIKE would take for a wildcard); a one-month window."""
+    return [RiskFilter(start=FIRST, end=asof),
+            RiskFilter(risk_codes=("illness",), start=FIRST, end=asof),
+            RiskFilter(case_types=("sudden", "marginal"), risk_codes=("disability", "business_failure"),
+                       start=dt.date(2023, 1, 1), end=asof),
+            RiskFilter(start=asof.replace(day=1), end=asof)]
+
+
+def _risk_figures(url: str) -> dict:
+    """The risk page's series at the top and at a township, by every grouping level, rows sorted."""
+    code, level = _top(url)
+    township = _first_township(url, code)
+    scope = Scope(roots=((code, level),), household_detail=True)
+    figures = {}
+    for asof in ASOF_DATES:
+        for number, flt in enumerate(_risk_filters(asof)):
+            for at, at_level in ((code, level), (township, "township")):
+                figures[asof, number, at, "open"] = open_cases_by_village(url, scope, at, at_level, asof, flt).sort_index()
+                for group in (at_level, "township", "village"):
+                    by_type = cases_by_risk_type(url, scope, at, at_level, group, flt)
+                    figures[asof, number, at, group, "types"] = by_type.sort_values(
+                        ["area_code", "risk_code"]).reset_index(drop=True)
+                    monthly = new_cases_by_month(url, scope, at, at_level, group, flt)
+                    figures[asof, number, at, group, "months"] = monthly.sort_values(
+                        ["area_code", "month"]).reset_index(drop=True)
+    return figures
+
+
+def test_the_risk_page_series_from_the_rollup_equal_the_row_queries(own_sample):
+    engine = make_engine(own_sample)
+    metadata.create_all(engine)
+    with engine.begin() as connection:
+        connection.execute(rollup_state.delete())  # whatever an earlier test built: read the rows first
+    clear_caches()
+    code, level = _top(own_sample)
+    assert not use_rollup(own_sample, CASE_SPELLS, level)
+    oracle = _risk_figures(own_sample)
+    rebuild(engine)
+    engine.dispose()
+    clear_caches()
+    assert use_rollup(own_sample, CASE_SPELLS, level)
+    from_rollup = _risk_figures(own_sample)
+    first = ASOF_DATES[0]
+    assert int(oracle[first, 0, code, "open"].sum()) > 0
+    assert 0 < int(oracle[first, 2, code, level, "types"]["cases"].sum()) < int(oracle[first, 0, code, level, "types"]["cases"].sum())
+    assert int(oracle[first, 2, code, level, "types"]["risk_code"].eq("business_failure").sum()) > 0
+    for key, expected in oracle.items():
+        if isinstance(expected, pd.Series):
+            pd.testing.assert_series_equal(from_rollup[key], expected, obj=str(key))
+        else:
+            pd.testing.assert_frame_equal(from_rollup[key], expected, obj=str(key))
+
+
 def _warning_figures(url: str) -> dict:
     """The warning counts the cockpit, map, drill, risk page and briefing ask for, at the top and at a
     township, by every grouping level."""
@@ -189,8 +246,8 @@ def exports(sample_db_url, tmp_path_factory) -> dict[str, Path]:
 
 def _rollup_rows(engine) -> list[tuple]:
     with engine.connect() as connection:
-        return sorted(((table.name, *row) for table in (rollup_case_spell, rollup_problem_spell, rollup_village,
-                                                        rollup_warning)
+        return sorted(((table.name, *row) for table in (rollup_case_spell, rollup_case_mix, rollup_problem_spell,
+                                                        rollup_village, rollup_warning)
                        for row in connection.execute(select(table))), key=repr)
 
 
