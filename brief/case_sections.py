@@ -13,7 +13,7 @@ from brief.figures import build_column_chart, build_flow_chart, build_ranking_ba
 from brief.model import Chart, KeyFigure, Section, Table
 from labels import label_of, t
 from queries.area_query import AreaQuery
-from queries.compliance import area_findings
+from queries.compliance import finding_counts
 from queries.drill import FIGURE_COLUMNS, figures_by_area, income_year
 from queries.overview import FLOW_COLUMNS, case_flows_by_village
 from queries.scope import child_key
@@ -123,12 +123,13 @@ def risk(ctx: Context) -> Section:
     total, total_before = int(counts["total"].sum()), int(before["total"].sum())
     by_rule = {label_of("warning_rule", code): int(counts[code].sum()) for code in WARNING_RULES}
     a = ctx.area
-    findings = area_findings(a.db, a.scope, a.code, a.level, a.asof)
-    by_finding = {label_of("compliance_rule", code): int((findings["rule"] == code).sum()) for code in PROCEDURAL_RULES}
+    counted = finding_counts(a.db, a.scope, a.code, a.level, a.asof)
+    by_finding = {label_of("compliance_rule", code): counted[code] for code in PROCEDURAL_RULES}
+    findings = sum(counted.values())
     section = Section("risk", t("brief_section.risk"))
     section.figures = [KeyFigure(t("brief_kpi.warnings"), total, total - total_before)]
     section.figures += [KeyFigure(label, n) for label, n in list(by_rule.items())[:3]]
-    section.figures.append(KeyFigure(t("brief_kpi.findings"), len(findings)))
+    section.figures.append(KeyFigure(t("brief_kpi.findings"), findings))
     rule_col, count_col = t("brief_col.rule"), t("brief_col.count")
     rule_table = pd.DataFrame({rule_col: list(by_rule), count_col: list(by_rule.values())})
     area_table = counts.reindex([code for code in (ctx.kids["code"] if not ctx.kids.empty
@@ -161,8 +162,8 @@ def risk(ctx: Context) -> Section:
             say.append(t("brief_say.risk_top_area", level=ctx.child_word, items=top_items(ranked, RECORDS)))
     else:
         say = [should_line, t("brief_say.risk_none", **say_args)]
-    say.append(t("brief_say.risk_findings", n=number(len(findings)), items=top_items(by_finding, CASES, limit=5))
-               if len(findings) else t("brief_say.risk_findings_none"))
+    say.append(t("brief_say.risk_findings", n=number(findings), items=top_items(by_finding, CASES, limit=5))
+               if findings else t("brief_say.risk_findings_none"))
     section.commentary = say
     return section
 

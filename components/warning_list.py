@@ -123,15 +123,16 @@ def render_warning_list(table: pd.DataFrame, counts: dict[str, int], rule_codes:
     return _picked_query(shown, event)
 
 
-def render_findings(table: pd.DataFrame, rule_codes: tuple[str, ...], key: str,
+def render_findings(table: pd.DataFrame, counts: dict[str, int], rule_codes: tuple[str, ...], limit: int, key: str,
                     rows: bool = True) -> dict[str, str] | None:
-    """Compliance findings: one metric per rule, then (unless counts only) the list; returns the
-    query of the household whose row was selected, else None."""
+    """Compliance findings: one metric per rule (counts are complete), then (unless counts only) the
+    list, newest first and capped at limit; returns the query of the household whose row was
+    selected, else None."""
     st.caption(t("compliance.caption"))
     columns = st.columns(len(rule_codes))
     for column, code in zip(columns, rule_codes):
-        column.metric(label_of("compliance_rule", code), f"{int((table['rule_code'] == code).sum()):,}", border=True)
-    if table.empty:
+        column.metric(label_of("compliance_rule", code), f"{counts.get(code, 0):,}", border=True)
+    if not sum(counts.values()):
         st.success(t("compliance.none"))
         return None
     if not rows:
@@ -140,4 +141,6 @@ def render_findings(table: pd.DataFrame, rule_codes: tuple[str, ...], key: str,
     event = st.dataframe(table, column_order=FINDING_COLUMNS, column_config=_config(), hide_index=True,
                          width="stretch", key=f"{key}_table", on_select="rerun", selection_mode="single-row")
     st.caption(t("warning_list.open_hint"))
+    if sum(counts.values()) > len(table):
+        st.caption(t("compliance.capped", limit=limit))
     return _picked_query(table, event)

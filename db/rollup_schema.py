@@ -80,6 +80,17 @@ rollup_income_bin = Table(
     Column("under_line", Integer, nullable=False),
 )
 
+# Eliminations that broke a procedural rule (rules.compliance) per village, rule and elimination day:
+# a finding depends on its case's own dates and household only, so any as-of day sums the days up to it.
+rollup_finding = Table(
+    "rollup_finding",
+    metadata,
+    Column("village_code", AreaCode, nullable=False, index=True),
+    Column("rule", String(32), nullable=False),
+    Column("eliminated_on", Date, nullable=False),
+    Column("n", Integer, nullable=False),
+)
+
 # Early warnings per village and rule on the as-of days a refresh computed (today and a week back by
 # default: the cockpit's day and its comparison). Unlike the spells above a warning depends on the
 # day in ways no date column captures (a visit within 90 days, a measure in force), so the rollup
@@ -106,4 +117,4 @@ rollup_state = Table(
 )
 
 ROLLUP_TABLES: tuple[str, ...] = ("rollup_case_spell", "rollup_case_mix", "rollup_problem_spell", "rollup_village", "rollup_income_bin",
-                                   "rollup_warning")
+                                   "rollup_finding", "rollup_warning")

@@ -7,19 +7,22 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 
+import pandas as pd
 from sqlalchemy import Integer, case, cast, delete, false, func, insert, literal, select, true
 from sqlalchemy.engine import Connection, Engine
 
-from db.rollup_schema import (rollup_case_mix, rollup_case_spell, rollup_income_bin, rollup_problem_spell,
-                              rollup_state, rollup_village, rollup_warning)
+from db.compliance_sql import candidates_statement
+from db.rollup_schema import (rollup_case_mix, rollup_case_spell, rollup_finding, rollup_income_bin,
+                              rollup_problem_spell, rollup_state, rollup_village, rollup_warning)
 from db.schema import case_risk, guarantee_check, household, household_income, monitoring_case, monitoring_line
 from db.upgrade import upgrade
 from db.warning_sql import EVENT_START, STATEMENTS, income_year_statement
+from rules.compliance import compliance_findings
 
 # One state row covers every rollup table: they are always refreshed together. Its name changes
 # when the tables gain a column, so that a database built before is read from the rows until rebuilt
 # ("case_spell": before rollup_case_spell.people and rollup_village; "village_rollups": before
-# rollup_case_mix).
+# rollup_case_mix and rollup_finding).
 CASE_SPELLS = "village_rollups_mix"
 VILLAGE_CHUNK = 500  # villages per IN list: well under every engine's bound-parameter limit
 
@@ -62,6 +65,18 @@ def _case_mix_rows(connection: Connection, villages: list[str] | None) -> list[d
     return [{"village_code": village, "case_type": case_type, "risks": mix, "identified_on": identified,
              "eliminated_on": eliminated, "n": n}
             for (village, case_type, mix, identified, eliminated), n in counted.items()]
+
+
+def _finding_rows(connection: Connection, villages: list[str] | None) -> list[dict]:
+    """Findings per village, rule and elimination day: the SQL narrows, rules.compliance decides."""
+    where = true() if villages is None else household.c.village_code.in_(villages)
+    statement = candidates_statement(where, "county", None)
+    result = connection.execute(statement)
+    candidates = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+    findings = compliance_findings(candidates)
+    counted = Counter(zip(findings["village_code"], findings["rule"], findings["eliminated_on"]))
+    return [{"village_code": village, "rule": rule_code, "eliminated_on": day, "n": n}
+            for (village, rule_code, day), n in counted.items()]
 
 
 def _village_select(villages: list[str] | None):
@@ -147,9 +162,10 @@ def _fill(connection: Connection, villages: list[str] | None) -> None:
     target = ["village_code", "split", "key", "elimination_kind", "identified_on", "eliminated_on", "n", "people"]
     for split in ("case_type", "risk"):
         connection.execute(insert(rollup_case_spell).from_select(target, _case_spell_select(split, villages)))
-    mixes = _case_mix_rows(connection, villages)
-    for at in range(0, len(mixes), 5_000):
-        connection.execute(insert(rollup_case_mix), mixes[at:at + 5_000])
+    for table, rows in ((rollup_case_mix, _case_mix_rows(connection, villages)),
+                        (rollup_finding, _finding_rows(connection, villages))):
+        for at in range(0, len(rows), 5_000):
+            connection.execute(insert(table), rows[at:at + 5_000])
     connection.execute(insert(rollup_problem_spell).from_select(
         ["village_code", "item", "checked_on", "resolved_on", "n"], _problem_spell_select(villages)))
     connection.execute(insert(rollup_village).from_select(["village_code", "households", "exited"],
@@ -160,7 +176,7 @@ def _fill(connection: Connection, villages: list[str] | None) -> None:
 
 def _clear(connection: Connection, villages: list[str] | None) -> None:
     for table in (rollup_case_spell, rollup_case_mix, rollup_problem_spell, rollup_village, rollup_income_bin,
-                  rollup_warning):
+                  rollup_finding, rollup_warning):
         statement = delete(table)
         connection.execute(statement if villages is None else statement.where(table.c.village_code.in_(villages)))
 

@@ -26,6 +26,7 @@ from queries.rollups import rollup_freshness, use_rollup
 from queries.scope import Scope
 from queries.trend_cases import case_flows
 from queries.trend_checks import problem_flows
+from queries import compliance as compliance_queries
 from queries import warnings as warning_queries
 from queries.risk import RiskFilter, cases_by_risk_type, new_cases_by_month, open_cases_by_village
 from rules.calendar import Period
@@ -167,6 +168,46 @@ def test_the_risk_page_series_from_the_rollup_equal_the_row_queries(own_sample):
             pd.testing.assert_series_equal(from_rollup[key], expected, obj=str(key))
         else:
             pd.testing.assert_frame_equal(from_rollup[key], expected, obj=str(key))
+
+
+def _finding_figures(url: str) -> dict:
+    """The findings counts per rule (drill tab, briefing) at the top and at a township."""
+    code, level = _top(url)
+    township = _first_township(url, code)
+    scope = Scope(roots=((code, level),), household_detail=True)
+    return {(asof, at): compliance_queries.finding_counts(url, scope, at, at_level, asof)
+            for asof in ASOF_DATES for at, at_level in ((code, level), (township, "township"))}
+
+
+def test_the_findings_rollup_counts_what_the_rules_find(own_sample):
+    engine = make_engine(own_sample)
+    metadata.create_all(engine)
+    with engine.begin() as connection:
+        connection.execute(rollup_state.delete())
+    clear_caches()
+    oracle = _finding_figures(own_sample)
+    rebuild(engine)
+    engine.dispose()
+    clear_caches()
+    code, level = _top(own_sample)
+    assert use_rollup(own_sample, CASE_SPELLS, level)
+    from_rollup = _finding_figures(own_sample)
+    assert all(oracle[ASOF_DATES[0], code][rule_code] > 0 for rule_code in compliance_queries.PROCEDURAL_RULES)
+    assert from_rollup == oracle
+
+
+def test_a_capped_findings_list_is_the_head_of_the_whole_list(own_sample, monkeypatch):
+    code, level = _top(own_sample)
+    scope = Scope(roots=((code, level),), household_detail=True)
+    clear_caches()
+    whole = compliance_queries.area_findings(own_sample, scope, code, level, ASOF_DATES[0])
+    assert len(whole) > 5
+    monkeypatch.setattr(compliance_queries, "PAGE_ROWS", 7)  # many pages, some without a finding
+    for limit in (0, 1, 5, len(whole) + 5):
+        clear_caches()
+        capped = compliance_queries.area_findings(own_sample, scope, code, level, ASOF_DATES[0], limit)
+        pd.testing.assert_frame_equal(capped, whole.head(limit).reset_index(drop=True), check_dtype=limit > 0,
+                                      obj=f"limit {limit}")
 
 
 def _warning_figures(url: str) -> dict:

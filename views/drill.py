@@ -22,7 +22,8 @@ from components.url_state import go_to
 from components.view import View, current_view
 from components.warning_list import build_finding_table, build_warning_table, render_findings, render_warning_list
 from queries.areas import ancestors, area_tree, children
-from queries.compliance import PROCEDURAL_RULES, area_findings
+from queries.compliance import LIST_LIMIT as FINDING_LIMIT
+from queries.compliance import PROCEDURAL_RULES, area_findings, finding_counts
 from queries.drill import figures_by_area, income_recorded, income_year
 from queries.rate_base import rate_base_kind
 from queries.coverage import low_income_overlap, measure_coverage
@@ -51,11 +52,11 @@ def show_area(view: View, tree) -> None:
     kids = children(tree, view.area_code)
     counts = warning_counts(view.db, view.scope, view.area_code, view.area_level, view.area_level, view.asof)
     warning_total = int(counts["total"].sum())
-    findings = area_findings(view.db, view.scope, view.area_code, view.area_level, view.asof)
+    finding_total = finding_counts(view.db, view.scope, view.area_code, view.area_level, view.asof)
     first = (t("drill.children_heading", level=label_of("level", kids["level"].iloc[0])) if not kids.empty
              else t("drill.households_heading"))
     listing, warned, checked, covered = st.tabs([first, f"{t('warning_list.heading')} {warning_total:,}",
-                                                 f"{t('compliance.heading')} {len(findings):,}",
+                                                 f"{t('compliance.heading')} {sum(finding_total.values()):,}",
                                                  t("coverage.heading")])
     rows = view.scope.household_detail  # off on the big screen and for aggregate-only roles
     with listing:
@@ -75,9 +76,11 @@ def show_area(view: View, tree) -> None:
         if picked is not None:
             go_to(picked, forget=(f"{key}_table",))
     with checked:
+        findings = area_findings(view.db, view.scope, view.area_code, view.area_level, view.asof,
+                                 FINDING_LIMIT if rows else 0)  # counts only: no row is read
         table = build_finding_table(findings, tree["name"], lambda household_id: view.link(household=household_id))
         key = Keys.FINDING_TABLE.format(area=view.area_code)
-        picked = render_findings(table, PROCEDURAL_RULES, key=key, rows=rows)
+        picked = render_findings(table, finding_total, PROCEDURAL_RULES, FINDING_LIMIT, key=key, rows=rows)
         if picked is not None:
             go_to(picked, forget=(f"{key}_table",))
     with covered:
