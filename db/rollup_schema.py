@@ -80,6 +80,16 @@ rollup_income_bin = Table(
     Column("under_line", Integer, nullable=False),
 )
 
+# Households per village and year whose per-capita income is under that year's monitoring line (as
+# the line stood at the refresh, like under_line above): the drill's and cockpit's 低于监测标准.
+rollup_under_line = Table(
+    "rollup_under_line",
+    metadata,
+    Column("village_code", AreaCode, nullable=False, index=True),
+    Column("year", SmallInteger, nullable=False),
+    Column("households", Integer, nullable=False),
+)
+
 # Eliminations that broke a procedural rule (rules.compliance) per village, rule and elimination day:
 # a finding depends on its case's own dates and household only, so any as-of day sums the days up to it.
 rollup_finding = Table(
@@ -117,4 +127,4 @@ rollup_state = Table(
 )
 
 ROLLUP_TABLES: tuple[str, ...] = ("rollup_case_spell", "rollup_case_mix", "rollup_problem_spell", "rollup_village", "rollup_income_bin",
-                                   "rollup_finding", "rollup_warning")
+                                   "rollup_under_line", "rollup_finding", "rollup_warning")

@@ -13,7 +13,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from db.compliance_sql import candidates_statement
 from db.rollup_schema import (rollup_case_mix, rollup_case_spell, rollup_finding, rollup_income_bin,
-                              rollup_problem_spell, rollup_state, rollup_village, rollup_warning)
+                              rollup_problem_spell, rollup_state, rollup_under_line, rollup_village, rollup_warning)
 from db.schema import case_risk, guarantee_check, household, household_income, monitoring_case, monitoring_line
 from db.upgrade import upgrade
 from db.warning_sql import EVENT_START, STATEMENTS, income_year_statement
@@ -108,6 +108,18 @@ def _income_bin_select(villages: list[str] | None):
     return statement.group_by(h.village_code, income.year, bin_)
 
 
+def _under_line_select(villages: list[str] | None):
+    """SELECT of the households per village and year under that year's monitoring line."""
+    income, h = household_income.c, household.c
+    joined = (household_income.join(household, h.id == income.household_id)
+              .join(monitoring_line, monitoring_line.c.year == income.year))
+    statement = (select(h.village_code, income.year, func.count().label("households")).select_from(joined)
+                 .where(income.per_capita_net < monitoring_line.c.amount))
+    if villages is not None:
+        statement = statement.where(h.village_code.in_(villages))
+    return statement.group_by(h.village_code, income.year)
+
+
 def _problem_spell_select(villages: list[str] | None):
     """SELECT of the failed checks per village, item and found / cleared dates."""
     check = guarantee_check.c
@@ -172,11 +184,13 @@ def _fill(connection: Connection, villages: list[str] | None) -> None:
                                                           _village_select(villages)))
     connection.execute(insert(rollup_income_bin).from_select(
         ["village_code", "year", "bin", "households", "people", "income", "under_line"], _income_bin_select(villages)))
+    connection.execute(insert(rollup_under_line).from_select(["village_code", "year", "households"],
+                                                             _under_line_select(villages)))
 
 
 def _clear(connection: Connection, villages: list[str] | None) -> None:
     for table in (rollup_case_spell, rollup_case_mix, rollup_problem_spell, rollup_village, rollup_income_bin,
-                  rollup_finding, rollup_warning):
+                  rollup_under_line, rollup_finding, rollup_warning):
         statement = delete(table)
         connection.execute(statement if villages is None else statement.where(table.c.village_code.in_(villages)))
 

@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 from sqlalchemy import and_, case, exists, false, func, not_, or_, select
 
-from db.rollup_schema import rollup_case_spell, rollup_problem_spell, rollup_village
+from db.rollup_schema import rollup_case_spell, rollup_problem_spell, rollup_under_line, rollup_village
 from db.rollups import CASE_SPELLS
 from db.schema import guarantee_check, household, household_income, monitoring_case, monitoring_line
 from db.warning_sql import BROAD_LEVELS, date_filter, income_year_statement  # noqa: F401  (BROAD_LEVELS: for queries)
@@ -140,15 +140,19 @@ def _rollup_counts(db: str, scope: Scope, area_code: str, area_level: str, asof:
 def village_figures(db: str, scope: Scope, area_code: str, area_level: str, asof: date) -> pd.DataFrame:
     """Key figures of every village under an area as of a date (index: village code, sorted).
 
-    Above village level, while the village rollups are fresh, households, cases and open problems
-    come from them; the people under the line always from the income rows (an index range)."""
+    Above village level, while the village rollups are fresh, every figure comes from them."""
     where = in_area(household.c.village_code, area_code, area_level, scope)
     year, line = income_year(db, asof)
-    if use_rollup(db, CASE_SPELLS, area_level):
+    from_rollup = use_rollup(db, CASE_SPELLS, area_level)
+    if from_rollup:
         parts = _rollup_counts(db, scope, area_code, area_level, asof)
     else:
         parts = [_household_counts(db, where), _case_counts(db, where, asof), _open_problem_counts(db, where, asof)]
-    if year is not None:
+    if year is not None and from_rollup:
+        under = rollup_under_line.c
+        parts.append(read(db, select(under.village_code, under.households.label("under_line"))
+                          .where(in_area(under.village_code, area_code, area_level, scope), under.year == year)))
+    elif year is not None:
         parts.append(_under_line_counts(db, where, year, line))
     per_village = pd.DataFrame(columns=["village_code"])
     for part in parts:

@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 
 from db.engine import make_engine
 from db.imports.ledger import import_ledger
-from db.rollup_schema import (rollup_case_mix, rollup_case_spell, rollup_problem_spell, rollup_state, rollup_village,
-                              rollup_warning)
+from db.rollup_schema import (rollup_case_mix, rollup_case_spell, rollup_finding, rollup_problem_spell, rollup_state,
+                              rollup_under_line, rollup_village, rollup_warning)
 from db.rollups import CASE_SPELLS, rebuild
 from db.schema import area, metadata, monitoring_line
 from queries.area_query import AreaQuery
@@ -106,7 +106,7 @@ def test_rollup_figures_equal_the_row_queries_at_several_dates(own_sample):
     from_rollup = _all_flows(own_sample)
     assert sum(int(frame["identified"].sum()) for frame in oracle.values() if "identified" in frame) > 0
     assert sum(int(frame["found"].sum()) for frame in oracle.values() if "found" in frame) > 0
-    for column in ("households", "exited", "open_people", "open_problems", "new_cases_year", "eliminated"):
+    for column in ("households", "exited", "open_people", "open_problems", "new_cases_year", "eliminated", "under_line"):
         assert int(oracle[ASOF_DATES[0], "village_figures", code][column].sum()) > 0, column
     assert int(oracle[ASOF_DATES[0], "income", code]["under_line"].sum()) > 0
     assert sum(int(frame["new_cases"].sum()) for frame in oracle.values() if "new_cases" in frame) > 0
@@ -288,7 +288,8 @@ def exports(sample_db_url, tmp_path_factory) -> dict[str, Path]:
 def _rollup_rows(engine) -> list[tuple]:
     with engine.connect() as connection:
         return sorted(((table.name, *row) for table in (rollup_case_spell, rollup_case_mix, rollup_problem_spell,
-                                                        rollup_village, rollup_warning)
+                                                        rollup_village, rollup_under_line, rollup_finding,
+                                                        rollup_warning)
                        for row in connection.execute(select(table))), key=repr)
 
 
