@@ -22,7 +22,7 @@ from rules.compliance import compliance_findings
 # One state row covers every rollup table: they are always refreshed together. Its name changes
 # when the tables gain a column, so that a database built before is read from the rows until rebuilt
 # ("case_spell": before rollup_case_spell.people and rollup_village; "village_rollups": before
-# rollup_case_mix and rollup_finding).
+# rollup_case_mix, rollup_finding and rollup_under_line).
 CASE_SPELLS = "village_rollups_mix"
 VILLAGE_CHUNK = 500  # villages per IN list: well under every engine's bound-parameter limit
 
