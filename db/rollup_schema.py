@@ -80,6 +80,15 @@ rollup_income_bin = Table(
     Column("under_line", Integer, nullable=False),
 )
 
+# The units whose cadres help households of each village (household.helper_unit_code): the map's
+# task colouring takes the worst task status among them.
+rollup_village_unit = Table(
+    "rollup_village_unit",
+    metadata,
+    Column("village_code", AreaCode, nullable=False, index=True),
+    Column("unit_code", String(32), nullable=False),
+)
+
 # Households per village and year whose per-capita income is under that year's monitoring line (as
 # the line stood at the refresh, like under_line above): the drill's and cockpit's 低于监测标准.
 rollup_under_line = Table(
@@ -127,4 +136,4 @@ rollup_state = Table(
 )
 
 ROLLUP_TABLES: tuple[str, ...] = ("rollup_case_spell", "rollup_case_mix", "rollup_problem_spell", "rollup_village", "rollup_income_bin",
-                                   "rollup_under_line", "rollup_finding", "rollup_warning")
+                                   "rollup_under_line", "rollup_village_unit", "rollup_finding", "rollup_warning")

@@ -13,7 +13,8 @@ from sqlalchemy.engine import Connection, Engine
 
 from db.compliance_sql import candidates_statement
 from db.rollup_schema import (rollup_case_mix, rollup_case_spell, rollup_finding, rollup_income_bin,
-                              rollup_problem_spell, rollup_state, rollup_under_line, rollup_village, rollup_warning)
+                              rollup_problem_spell, rollup_state, rollup_under_line, rollup_village,
+                              rollup_village_unit, rollup_warning)
 from db.schema import case_risk, guarantee_check, household, household_income, monitoring_case, monitoring_line
 from db.upgrade import upgrade
 from db.warning_sql import EVENT_START, STATEMENTS, income_year_statement
@@ -22,7 +23,7 @@ from rules.compliance import compliance_findings
 # One state row covers every rollup table: they are always refreshed together. Its name changes
 # when the tables gain a column, so that a database built before is read from the rows until rebuilt
 # ("case_spell": before rollup_case_spell.people and rollup_village; "village_rollups": before
-# rollup_case_mix, rollup_finding and rollup_under_line).
+# rollup_case_mix, rollup_finding, rollup_under_line and rollup_village_unit).
 CASE_SPELLS = "village_rollups_mix"
 VILLAGE_CHUNK = 500  # villages per IN list: well under every engine's bound-parameter limit
 
@@ -120,6 +121,15 @@ def _under_line_select(villages: list[str] | None):
     return statement.group_by(h.village_code, income.year)
 
 
+def _village_unit_select(villages: list[str] | None):
+    """SELECT of the distinct helping units per village."""
+    h = household.c
+    statement = select(h.village_code, h.helper_unit_code).distinct().where(h.helper_unit_code.isnot(None))
+    if villages is not None:
+        statement = statement.where(h.village_code.in_(villages))
+    return statement
+
+
 def _problem_spell_select(villages: list[str] | None):
     """SELECT of the failed checks per village, item and found / cleared dates."""
     check = guarantee_check.c
@@ -186,11 +196,13 @@ def _fill(connection: Connection, villages: list[str] | None) -> None:
         ["village_code", "year", "bin", "households", "people", "income", "under_line"], _income_bin_select(villages)))
     connection.execute(insert(rollup_under_line).from_select(["village_code", "year", "households"],
                                                              _under_line_select(villages)))
+    connection.execute(insert(rollup_village_unit).from_select(["village_code", "unit_code"],
+                                                               _village_unit_select(villages)))
 
 
 def _clear(connection: Connection, villages: list[str] | None) -> None:
     for table in (rollup_case_spell, rollup_case_mix, rollup_problem_spell, rollup_village, rollup_income_bin,
-                  rollup_under_line, rollup_finding, rollup_warning):
+                  rollup_under_line, rollup_village_unit, rollup_finding, rollup_warning):
         statement = delete(table)
         connection.execute(statement if villages is None else statement.where(table.c.village_code.in_(villages)))
 

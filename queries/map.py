@@ -12,6 +12,8 @@ from datetime import date, timedelta
 import pandas as pd
 from sqlalchemy import and_, case, func, literal, or_, select, union_all
 
+from db.rollup_schema import rollup_village_unit
+from db.rollups import CASE_SPELLS
 from db.schema import area, area_boundary, asset, household, task_milestone, task_progress
 from geo.boundaries import simplified_geojson
 from queries.areas import scope_filter
@@ -23,7 +25,7 @@ from queries.households import _open_case_as_of
 from queries.masking import coarsen_points, mask_frame
 from queries.overview import assets_by_village
 from queries.rate_base import listed_households, per_100, rate_bases
-from queries.rollups import case_source
+from queries.rollups import case_source, use_rollup
 from queries.scope import Scope, ScopeError, child_key, code_range
 
 NEW_CASE_DAYS = 28  # "identified in the last 4 weeks"
@@ -73,11 +75,18 @@ def _unit_status_ranks(asof: date):
             .group_by(ranks.c.unit_code).subquery("unit_rank"))
 
 
-def _task_ranks(db: str, where, asof: date) -> pd.DataFrame:
-    """Per village: the worst status among the units helping its households (NULL when none reports)."""
+def _task_ranks(db: str, scope: Scope, area_code: str, area_level: str, asof: date) -> pd.DataFrame:
+    """Per village: the worst status among the units helping its households (NULL when none reports);
+    the village's units from the rollup above village level while it is fresh."""
     units = _unit_status_ranks(asof)
-    helpers = (select(household.c.village_code, household.c.helper_unit_code).distinct()
-               .where(where, household.c.helper_unit_code.isnot(None)).subquery("helpers"))
+    if use_rollup(db, CASE_SPELLS, area_level):
+        pair = rollup_village_unit.c
+        helpers = (select(pair.village_code, pair.unit_code.label("helper_unit_code"))
+                   .where(in_area(pair.village_code, area_code, area_level, scope)).subquery("helpers"))
+    else:
+        helpers = (select(household.c.village_code, household.c.helper_unit_code).distinct()
+                   .where(in_area(household.c.village_code, area_code, area_level, scope),
+                          household.c.helper_unit_code.isnot(None)).subquery("helpers"))
     statement = (select(helpers.c.village_code, func.max(units.c.task_rank).label("task_rank"))
                  .select_from(helpers.join(units, units.c.unit_code == helpers.c.helper_unit_code))
                  .group_by(helpers.c.village_code))
@@ -103,7 +112,7 @@ def village_map_part(db: str, scope: Scope, area_code: str, area_level: str, aso
     if part == "flows":
         frame = _case_flows(db, scope, area_code, area_level, asof)
     else:
-        frame = _task_ranks(db, in_area(household.c.village_code, area_code, area_level, scope), asof)
+        frame = _task_ranks(db, scope, area_code, area_level, asof)
     return frame.set_index("village_code").reindex(columns=list(PART_COLUMNS[part])).sort_index()
 
 

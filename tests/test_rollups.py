@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from db.engine import make_engine
 from db.imports.ledger import import_ledger
 from db.rollup_schema import (rollup_case_mix, rollup_case_spell, rollup_finding, rollup_problem_spell, rollup_state,
-                              rollup_under_line, rollup_village, rollup_warning)
+                              rollup_under_line, rollup_village, rollup_village_unit, rollup_warning)
 from db.rollups import CASE_SPELLS, rebuild
 from db.schema import area, metadata, monitoring_line
 from queries.area_query import AreaQuery
@@ -79,6 +79,7 @@ def _all_flows(url: str) -> dict:
             frames[asof, "weekly_cases", at] = weekly_cases(url, scope, at, at_level, asof)
             frames[asof, "weekly_problems", at] = weekly_open_problems(url, scope, at, at_level, asof)
             frames[asof, "map_flows", at] = village_map_part(url, scope, at, at_level, asof, "flows")
+            frames[asof, "map_tasks", at] = village_map_part(url, scope, at, at_level, asof, "tasks")
             frames[asof, "income", at] = income_distribution(url, scope, at, at_level, FIRST.year, asof.year)
             for days in (7, 30, 365):
                 frames[asof, "village_flows", at, days] = case_flows_by_village(
@@ -109,6 +110,7 @@ def test_rollup_figures_equal_the_row_queries_at_several_dates(own_sample):
     for column in ("households", "exited", "open_people", "open_problems", "new_cases_year", "eliminated", "under_line"):
         assert int(oracle[ASOF_DATES[0], "village_figures", code][column].sum()) > 0, column
     assert int(oracle[ASOF_DATES[0], "income", code]["under_line"].sum()) > 0
+    assert oracle[ASOF_DATES[0], "map_tasks", code]["task_rank"].notna().sum() > 0
     assert sum(int(frame["new_cases"].sum()) for frame in oracle.values() if "new_cases" in frame) > 0
     assert sum(int(frame["new_cases_4w"].sum()) for frame in oracle.values() if "new_cases_4w" in frame) > 0
     for key, expected in oracle.items():
@@ -288,8 +290,8 @@ def exports(sample_db_url, tmp_path_factory) -> dict[str, Path]:
 def _rollup_rows(engine) -> list[tuple]:
     with engine.connect() as connection:
         return sorted(((table.name, *row) for table in (rollup_case_spell, rollup_case_mix, rollup_problem_spell,
-                                                        rollup_village, rollup_under_line, rollup_finding,
-                                                        rollup_warning)
+                                                        rollup_village, rollup_under_line, rollup_village_unit,
+                                                        rollup_finding, rollup_warning)
                        for row in connection.execute(select(table))), key=repr)
 
 
