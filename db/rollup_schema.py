@@ -30,10 +30,11 @@ rollup_case_spell = Table(
     Index("ix_rollup_case_spell_village", "split", "village_code"),
 )
 
-# Cases per village, case type and combination of risk types (",illness,disability,": sorted, with a
+# Cases per village, case type, combination of risk types and re-entry (",illness,disability,": sorted, with a
 # comma at both ends so that LIKE '%,illness,%' finds one code), with exact dates: the risk page
 # filters cases by type and by "any of these risk types", which neither breakdown above can answer
-# alone (a case with two risk types is one case in the counts, two in the per-risk bars).
+# alone (a case with two risk types is one case in the counts, two in the per-risk bars). The trends
+# page's elimination quality (re-entries after an elimination) reads it too.
 rollup_case_mix = Table(
     "rollup_case_mix",
     metadata,
@@ -42,7 +43,9 @@ rollup_case_mix = Table(
     Column("risks", String(400), nullable=False),
     Column("identified_on", Date, nullable=False),
     Column("eliminated_on", Date),
+    Column("reentry", SmallInteger, nullable=False),  # 1: identified on or after an earlier case's elimination
     Column("n", Integer, nullable=False),
+    Column("people", Integer, nullable=False),  # the cases' household members
 )
 
 # 三保障 + water problems (failed checks) per village, item and exact found / cleared dates.

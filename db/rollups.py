@@ -49,9 +49,20 @@ def risk_mix(codes: Iterable[str]) -> str:
     return "," + "".join(f"{code}," for code in sorted(set(codes)))
 
 
+def _reentries(cases: list[tuple]) -> set[int]:
+    """Ids of the cases identified on or after an elimination of another case of the same household
+    (queries.elimination_quality's re-entry; cases are (id, household id, identified, eliminated))."""
+    eliminated_by_household: dict[int, list[tuple[int, object]]] = defaultdict(list)
+    for case_id, household_id, _identified, eliminated in cases:
+        if eliminated is not None:
+            eliminated_by_household[household_id].append((case_id, eliminated))
+    return {case_id for case_id, household_id, identified, _eliminated in cases
+            if any(other != case_id and day <= identified for other, day in eliminated_by_household[household_id])}
+
+
 def _case_mix_rows(connection: Connection, villages: list[str] | None) -> list[dict]:
-    """Cases per village, case type, risk combination and dates (combined in Python: the engines
-    have no common string aggregate)."""
+    """Cases per village, case type, risk combination, dates and re-entry, with their households'
+    members (combined in Python: the engines have no common string aggregate)."""
     c = monitoring_case.c
     where = true() if villages is None else household.c.village_code.in_(villages)
     joined = monitoring_case.join(household, household.c.id == c.household_id)
@@ -59,13 +70,19 @@ def _case_mix_rows(connection: Connection, villages: list[str] | None) -> list[d
     for case_id, code in connection.execute(select(case_risk.c.case_id, case_risk.c.risk_code).select_from(
             case_risk.join(joined, c.id == case_risk.c.case_id)).where(where)):
         risks[case_id].append(code)
-    counted = Counter((village, case_type, risk_mix(risks.get(case_id, ())), identified, eliminated)
-                      for case_id, village, case_type, identified, eliminated in connection.execute(
-                          select(c.id, household.c.village_code, c.case_type, c.identified_on, c.eliminated_on)
-                          .select_from(joined).where(where)))
+    cases = connection.execute(select(c.id, c.household_id, household.c.village_code, c.case_type, c.identified_on,
+                                      c.eliminated_on, household.c.size).select_from(joined).where(where)).all()
+    again = _reentries([(row.id, row.household_id, row.identified_on, row.eliminated_on) for row in cases])
+    counted: Counter = Counter()
+    people: Counter = Counter()
+    for row in cases:
+        key = (row.village_code, row.case_type, risk_mix(risks.get(row.id, ())), row.identified_on, row.eliminated_on,
+               int(row.id in again))
+        counted[key] += 1
+        people[key] += int(row.size or 0)
     return [{"village_code": village, "case_type": case_type, "risks": mix, "identified_on": identified,
-             "eliminated_on": eliminated, "n": n}
-            for (village, case_type, mix, identified, eliminated), n in counted.items()]
+             "eliminated_on": eliminated, "reentry": reentry, "n": n, "people": people[key]}
+            for key, n in counted.items() for village, case_type, mix, identified, eliminated, reentry in [key]]
 
 
 def _finding_rows(connection: Connection, villages: list[str] | None) -> list[dict]:

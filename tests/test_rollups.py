@@ -18,6 +18,7 @@ from db.rollups import CASE_SPELLS, rebuild
 from db.schema import area, metadata, monitoring_line
 from queries.area_query import AreaQuery
 from queries.drill import village_figures
+from queries.elimination_quality import elimination_quality
 from queries.gateway import clear_caches
 from queries.map import village_map_part
 from queries.overview import case_flows_by_village, weekly_cases, weekly_open_problems
@@ -80,6 +81,7 @@ def _all_flows(url: str) -> dict:
             frames[asof, "weekly_problems", at] = weekly_open_problems(url, scope, at, at_level, asof)
             frames[asof, "map_flows", at] = village_map_part(url, scope, at, at_level, asof, "flows")
             frames[asof, "map_tasks", at] = village_map_part(url, scope, at, at_level, asof, "tasks")
+            frames[asof, "quality", at] = pd.DataFrame([elimination_quality(url, scope, at, at_level, asof)])
             frames[asof, "income", at] = income_distribution(url, scope, at, at_level, FIRST.year, asof.year)
             for days in (7, 30, 365):
                 frames[asof, "village_flows", at, days] = case_flows_by_village(
@@ -111,6 +113,7 @@ def test_rollup_figures_equal_the_row_queries_at_several_dates(own_sample):
         assert int(oracle[ASOF_DATES[0], "village_figures", code][column].sum()) > 0, column
     assert int(oracle[ASOF_DATES[0], "income", code]["under_line"].sum()) > 0
     assert oracle[ASOF_DATES[0], "map_tasks", code]["task_rank"].notna().sum() > 0
+    assert int(oracle[ASOF_DATES[0], "quality", code]["reentries"].iloc[0]) > 0
     assert sum(int(frame["new_cases"].sum()) for frame in oracle.values() if "new_cases" in frame) > 0
     assert sum(int(frame["new_cases_4w"].sum()) for frame in oracle.values() if "new_cases_4w" in frame) > 0
     for key, expected in oracle.items():
