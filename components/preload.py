@@ -14,6 +14,10 @@ import pkgutil
 
 LOG = logging.getLogger("dashboard.preload")
 PACKAGES = ("labels", "rules", "db", "queries", "geo", "components", "brief")
+# Modules that declare a Streamlit custom component (streamlit_folium): a component registers only
+# when declared during a script run, so imported here it would never register and every map frame
+# would get a 404. The first page with a map imports them.
+SKIPPED = ("components.map_render",)
 
 
 def preload_modules(packages: tuple[str, ...] = PACKAGES) -> list[str]:
@@ -24,7 +28,7 @@ def preload_modules(packages: tuple[str, ...] = PACKAGES) -> list[str]:
         package = importlib.import_module(package_name)
         imported.append(package_name)
         for info in pkgutil.walk_packages(package.__path__, prefix=f"{package_name}."):
-            if info.name.rsplit(".", 1)[-1] == "__main__":
+            if info.name.rsplit(".", 1)[-1] == "__main__" or info.name in SKIPPED:
                 continue
             try:
                 importlib.import_module(info.name)
