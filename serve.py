@@ -4,7 +4,7 @@
 --server.address/--server.port as before; `uvicorn serve:app` works too. The one extra route,
 GET /auth/session, is same-origin only (components/session_route.py). Before serving, it imports
 the app's modules (components/preload.py), so the first page view after a start pays for its
-queries only.
+queries only; once started, it registers the map component (components/component_registration.py).
 """
 
 from __future__ import annotations
@@ -13,8 +13,9 @@ import streamlit as st
 from starlette.routing import Route
 
 from components.auth_sessions import CLAIM_PATH
+from components.component_registration import register_components
 from components.preload import preload_modules
 from components.session_route import claim_session
 
 preload_modules()  # before the first request: a page's run must not race a background import
-app = st.App("app.py", routes=[Route(CLAIM_PATH, claim_session, methods=["GET"])])
+app = st.App("app.py", routes=[Route(CLAIM_PATH, claim_session, methods=["GET"])], lifespan=register_components)

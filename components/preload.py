@@ -2,8 +2,10 @@
 
 Streamlit runs a page's imports on its first run, so the first leader to open a page after a
 restart waited for pandas, plotly, folium and the app's own modules to load (seconds on a busy
-2-core server) before any query ran. serve.py calls this before it serves (not on a thread: a
-first visitor's run importing the same modules at the same moment could meet the import locks).
+2-core server) before any query ran. The map module comes too: its custom component is registered
+by serve.py's lifespan hook (components/component_registration.py). serve.py calls this before it
+serves (not on a thread: a first visitor's run importing the same modules at the same moment could
+meet the import locks).
 """
 
 from __future__ import annotations
@@ -14,10 +16,6 @@ import pkgutil
 
 LOG = logging.getLogger("dashboard.preload")
 PACKAGES = ("labels", "rules", "db", "queries", "geo", "components", "brief")
-# Modules that declare a Streamlit custom component (streamlit_folium): a component registers only
-# when declared during a script run, so imported here it would never register and every map frame
-# would get a 404. The first page with a map imports them.
-SKIPPED = ("components.map_render",)
 
 
 def preload_modules(packages: tuple[str, ...] = PACKAGES) -> list[str]:
@@ -28,7 +26,7 @@ def preload_modules(packages: tuple[str, ...] = PACKAGES) -> list[str]:
         package = importlib.import_module(package_name)
         imported.append(package_name)
         for info in pkgutil.walk_packages(package.__path__, prefix=f"{package_name}."):
-            if info.name.rsplit(".", 1)[-1] == "__main__" or info.name in SKIPPED:
+            if info.name.rsplit(".", 1)[-1] == "__main__":
                 continue
             try:
                 importlib.import_module(info.name)

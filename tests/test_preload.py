@@ -17,17 +17,18 @@ def test_every_module_of_the_app_packages_imports(caplog):
     assert {name.split(".")[0] for name in imported} == set(PACKAGES)
 
 
-def test_serve_preloads_before_it_builds_the_app():
+def test_serve_preloads_before_it_builds_the_app_and_registers_the_map_at_start():
     source = open("serve.py", encoding="utf-8").read()
     assert source.index("preload_modules()") < source.index("st.App(")
+    assert "lifespan=register_components" in source
 
 
-def test_the_preload_leaves_the_map_component_to_the_first_script_run():
-    """streamlit_folium registers its component only when imported during a script run; preloaded, the
-    map frames got a 404 (tests/browser/test_risk.py caught it)."""
-    import subprocess
+def test_a_fresh_server_serves_the_map_frame_before_any_page_ran(sample_db_url, tmp_path):
+    """The frame a reconnected tab asks of a restarted process (issue 18's failover 404)."""
+    import urllib.request
 
-    found = subprocess.run([sys.executable, "-c", "import sys; from components.preload import preload_modules; "
-                            "preload_modules(); print('streamlit_folium' in sys.modules, 'folium' in sys.modules)"],
-                           capture_output=True, text=True, timeout=120, check=True)
-    assert found.stdout.split() == ["False", "True"]
+    from tests.browser.conftest import running_app
+
+    with running_app(sample_db_url, tmp_path) as url:
+        with urllib.request.urlopen(f"{url}/component/streamlit_folium.st_folium/index.html", timeout=30) as answer:
+            assert answer.status == 200 and b"<html" in answer.read().lower()

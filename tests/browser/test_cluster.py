@@ -139,13 +139,9 @@ def test_a_session_survives_the_death_of_its_process(full_cluster: Cluster, open
     assert set(_served(full_cluster, route, skip=before)) == {second}
     assert page.locator(EXCEPTION).count() == 0
     page.screenshot(path="test-artifacts/screenshots/cluster_after_failover.png", full_page=True)
-    # Known defect (issue 18, open): Streamlit registers the map component in a process only when a script
-    # there imports streamlit_folium, so right after the failover the reconnected tab's map frame is asked
-    # of a process that has drawn no map yet and gets one 404 (the frame is drawn again on the next run).
-    # That one message is tolerated, and only it: any other console error still fails.
-    known = "/component/streamlit_folium.st_folium/index.html"
-    others = [error for error in opened.console_errors if not ("404" in error and known in error)]
-    assert opened.page_errors == [] and others == []
+    # The reconnected tab asks the map component's frame of a process that has drawn no map yet: it is
+    # registered at start-up (components/component_registration.py), so no 404 and no console error.
+    assert opened.page_errors == [] and opened.console_errors == []
 
 
 def test_pages_work_with_the_replica_stopped(full_cluster: Cluster, open_page) -> None:
