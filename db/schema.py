@@ -366,7 +366,9 @@ dataset_info = Table(
     "dataset_info",
     metadata,
     Column("key", String(64), primary_key=True),
-    Column("value", String(500)),
+    # Text: a province sample's JSON lists (one village without a boundary per county, the planted
+    # rule breaks) outgrow any short varchar (the 10M build failed at its last insert on 500).
+    Column("value", Text),
     Column("updated_at", DateTime),
 )
 
