@@ -138,5 +138,8 @@ rollup_state = Table(
     Column("villages", Integer, nullable=False),  # villages the last refresh rebuilt (all: a full rebuild)
 )
 
-ROLLUP_TABLES: tuple[str, ...] = ("rollup_case_spell", "rollup_case_mix", "rollup_problem_spell", "rollup_village", "rollup_income_bin",
-                                   "rollup_under_line", "rollup_village_unit", "rollup_finding", "rollup_warning")
+# The derived tables (rollup_state is their bookkeeping): db.rollups drops and makes again any of them
+# an older version made with other columns.
+ROLLUP_TABLES: tuple[str, ...] = ("rollup_case_spell", "rollup_case_mix", "rollup_problem_spell", "rollup_village",
+                                  "rollup_income_bin", "rollup_under_line", "rollup_village_unit", "rollup_finding",
+                                  "rollup_warning")

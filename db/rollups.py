@@ -8,14 +8,15 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 
 import pandas as pd
-from sqlalchemy import Integer, case, cast, delete, false, func, insert, literal, select, true
+from sqlalchemy import Integer, Table, case, cast, delete, false, func, insert, inspect, literal, select, true
 from sqlalchemy.engine import Connection, Engine
 
 from db.compliance_sql import candidates_statement
-from db.rollup_schema import (rollup_case_mix, rollup_case_spell, rollup_finding, rollup_income_bin,
+from db.rollup_schema import (ROLLUP_TABLES, rollup_case_mix, rollup_case_spell, rollup_finding, rollup_income_bin,
                               rollup_problem_spell, rollup_state, rollup_under_line, rollup_village,
                               rollup_village_unit, rollup_warning)
-from db.schema import case_risk, guarantee_check, household, household_income, monitoring_case, monitoring_line
+from db.schema import (case_risk, guarantee_check, household, household_income, metadata, monitoring_case,
+                       monitoring_line)
 from db.upgrade import upgrade
 from db.warning_sql import EVENT_START, STATEMENTS, income_year_statement
 from rules.compliance import compliance_findings
@@ -229,10 +230,21 @@ def _mark(connection: Connection, villages: int) -> None:
     connection.execute(insert(rollup_state).values(name=CASE_SPELLS, refreshed_at=datetime.now(), villages=villages))
 
 
+def _reshaped(engine: Engine) -> list[Table]:
+    """Rollup tables present with other columns than the schema gives them (made by an older version)."""
+    inspector = inspect(engine)
+    present = set(inspector.get_table_names())
+    return [table for table in (metadata.tables[name] for name in ROLLUP_TABLES) if table.name in present
+            and {column["name"] for column in inspector.get_columns(table.name)} != set(table.columns.keys())]
+
+
 def rebuild(engine: Engine, days: Sequence[date] | None = None) -> dict[str, float]:
     """Rebuild every rollup from scratch in one transaction, the warnings for `days` (default:
-    warning_days()); returns rows written and seconds taken."""
+    warning_days()); returns rows written and seconds taken. A rollup table an older version made
+    with other columns is dropped and made again first: it holds nothing that is not derived."""
     started = time.perf_counter()
+    for table in _reshaped(engine):
+        table.drop(engine)
     upgrade(engine)  # missing rollup tables, and columns they gained since an older build
     with engine.begin() as connection:
         _clear(connection, None)
@@ -250,7 +262,12 @@ def refresh_villages(engine: Engine, villages: Iterable[str]) -> dict[str, float
     A rollup never built stays unbuilt: refreshing part of a missing table would look complete."""
     started = time.perf_counter()
     codes = sorted(set(villages))
-    rollup_warning.create(engine, checkfirst=True)  # a database whose rollups predate it: no day built
+    if _reshaped(engine):  # made by an older version: the rows stay the source until refresh-rollups
+        with engine.begin() as connection:
+            connection.execute(delete(rollup_state).where(rollup_state.c.name == CASE_SPELLS))
+        return {"villages": 0, "seconds": 0.0}
+    for table in (metadata.tables[name] for name in ROLLUP_TABLES):
+        table.create(engine, checkfirst=True)  # a table newer than the database's rollups: built below
     with engine.begin() as connection:
         built = connection.execute(select(rollup_state.c.name).where(rollup_state.c.name == CASE_SPELLS)).first()
         if built is None:

@@ -418,3 +418,34 @@ def test_refresh_rollups_counts_warnings_for_the_days_asked(sample_db_url, tmp_p
     with pytest.raises(SystemExit):
         main(["refresh-rollups", "--db", url, "--asof", "2026-13-01"])
     assert "YYYY-MM-DD" in capsys.readouterr().err
+
+
+def test_a_rollup_table_made_by_an_older_version_is_made_again(sample_db_url, tmp_path):
+    """An upgrade must not break refresh-rollups or an import: rollup_case_mix once lacked reentry and
+    people (NOT NULL, which db.upgrade cannot add), and the 10M province's refresh failed on it."""
+    from sqlalchemy import inspect, text
+
+    from db.rollups import refresh_villages
+
+    target = tmp_path / "older.db"
+    copy_sample(sample_db_url, target)
+    url = f"sqlite:///{target}"
+    engine = make_engine(url)
+    rebuild(engine)
+    with engine.begin() as connection:
+        connection.execute(text("DROP TABLE rollup_case_mix"))
+        connection.execute(text("CREATE TABLE rollup_case_mix (village_code VARCHAR(12) NOT NULL, case_type VARCHAR(16) "
+                                "NOT NULL, risks VARCHAR(400) NOT NULL, identified_on DATE NOT NULL, eliminated_on DATE, "
+                                "n INTEGER NOT NULL)"))
+        village = connection.execute(select(func.min(rollup_village.c.village_code))).scalar()
+    assert refresh_villages(engine, [village])["villages"] == 0  # not half-refreshed: the rows answer
+    clear_caches()
+    code, level = _top(url)
+    assert not use_rollup(url, CASE_SPELLS, level)
+    rebuild(engine)
+    assert {column["name"] for column in inspect(engine).get_columns("rollup_case_mix")} == set(
+        rollup_case_mix.columns.keys())
+    assert refresh_villages(engine, [village])["villages"] == 1
+    engine.dispose()
+    clear_caches()
+    assert use_rollup(url, CASE_SPELLS, level)
