@@ -157,3 +157,24 @@ def test_sample_switcher_offers_the_leaders_the_tree_has(province_app, province_
     assert set(test.dataframe[0].value["code"]) == {"990101000000", "990102000000"}  # the first city's counties
     county_only = sample_roles(sample_db_url)
     assert "city_leader" not in county_only and "province_leader" not in county_only
+
+
+@pytest.mark.parametrize("engine_name", ["postgresql", "mariadb"])
+def test_a_province_of_many_counties_builds_on_the_servers(engine_name, server_database):
+    """36 counties: the sample's dataset_info lists (a village without a boundary per county, the flood
+    townships) pass 500 characters, which a varchar(500) refused at the 10M build's last insert."""
+    import json
+
+    from db.engine import make_engine
+    from db.schema import metadata
+    from sample_data.generator import generate
+
+    url = server_database(engine_name, "many_counties")
+    engine = make_engine(url)
+    metadata.drop_all(engine)
+    metadata.create_all(engine)
+    generate(engine, households=720, seed=7, until=SAMPLE_UNTIL, counties=36, cities=3)
+    engine.dispose()
+    info = read_table(url, "dataset_info").set_index("key")["value"]
+    assert len(json.loads(info["villages_without_boundary"])) == 36
+    assert len(info["flood_surge"]) > 500 and info["counties"] == "36"
