@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -21,11 +22,20 @@ from db.upgrade import upgrade
 from db.warning_sql import EVENT_START, STATEMENTS, income_year_statement
 from rules.compliance import compliance_findings
 
-# One state row covers every rollup table: they are always refreshed together. Its name changes
-# when the tables gain a column, so that a database built before is read from the rows until rebuilt
-# ("case_spell": before rollup_case_spell.people and rollup_village; "village_rollups": before
-# rollup_case_mix, rollup_finding, rollup_under_line and rollup_village_unit).
-CASE_SPELLS = "village_rollups_mix"
+
+
+def shape_name(tables: Sequence[Table]) -> str:
+    """The state row's name: it carries a digest of the rollup tables and their columns, so a database
+    whose rollups an older version built (another table set or columns) is read from the rows until
+    refresh-rollups runs, instead of a page failing on a missing column."""
+    shape = ";".join(f"{table.name}:{','.join(sorted(table.columns.keys()))}" for table in
+                     sorted(tables, key=lambda table: table.name))
+    return "village_rollups_" + hashlib.sha256(shape.encode("utf-8")).hexdigest()[:10]
+
+
+# One state row covers every rollup table: they are always refreshed together (before the digest:
+# "case_spell", "village_rollups", "village_rollups_mix").
+CASE_SPELLS = shape_name([metadata.tables[name] for name in ROLLUP_TABLES])
 VILLAGE_CHUNK = 500  # villages per IN list: well under every engine's bound-parameter limit
 
 

@@ -449,3 +449,18 @@ def test_a_rollup_table_made_by_an_older_version_is_made_again(sample_db_url, tm
     engine.dispose()
     clear_caches()
     assert use_rollup(url, CASE_SPELLS, level)
+
+
+def test_the_state_row_name_follows_the_rollup_tables_shape():
+    """A database whose rollups an older version built is read from the rows, not half-trusted."""
+    from sqlalchemy import Column, Integer, MetaData
+
+    from db.rollup_schema import ROLLUP_TABLES
+    from db.rollups import shape_name
+
+    tables = [metadata.tables[name] for name in ROLLUP_TABLES]
+    assert shape_name(tables) == CASE_SPELLS and len(CASE_SPELLS) <= 48  # rollup_state.name
+    grown = rollup_village.to_metadata(MetaData())
+    grown.append_column(Column("extra", Integer))
+    assert shape_name([grown if table.name == "rollup_village" else table for table in tables]) != CASE_SPELLS
+    assert shape_name(tables[:-1]) != CASE_SPELLS  # a table fewer
