@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from components.tile_numbers import WAN_FROM, tile_number
 from labels import label_of, t
 
 TILES = (("households", "drill.metric_households"), ("exited", "drill.metric_exited"),
@@ -21,7 +22,9 @@ def render_area_tiles(figures: pd.Series, income_year: int | None, line: float |
         value = int(figures.get(name, 0)) if figures is not None else 0
         help_text = t("drill.under_line_help", year=income_year, line=f"{line:,.0f}") \
             if name == "under_line" and income_year else None
-        shown = f"{value:,}"
+        shown = tile_number(value)
+        if value >= WAN_FROM:  # the exact figure stays one hover away
+            help_text = f"{value:,}" + (f"；{help_text}" if help_text else "")
         if name == "under_line" and not income_known:
             shown, help_text = t("quality.no_data"), t("quality.no_income", year=income_year or "-")
         column.metric(t(label_key), shown, help=help_text, border=True)

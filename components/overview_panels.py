@@ -13,6 +13,7 @@ import streamlit as st
 from labels import label_of, t
 from components.page_registry import page_path
 from components.text import md_escape
+from components.tile_numbers import tile_pair
 
 CASE_TYPES = ("unstable", "marginal", "sudden")
 CHANGE_LINK_CSS = (".st-key-overview_changes [data-testid=stPageLink] a p { color: #0b5cad; "
@@ -69,7 +70,7 @@ def build_tiles(cases: pd.DataFrame, problems: pd.DataFrame, under_line: tuple[i
         Tile("open_problems", f"{int(problems['open_problems'].iloc[-1]):,}", _delta(problems["open_problems"]),
              tuple(problems["open_problems"]), t("overview.found_this_week", found=problem_moves(problems)[0],
                                                  cleared=problem_moves(problems)[1]), "risk", link),
-        Tile("assets", f"{assets['registered']:,} / {assets['assets']:,}", None, (),
+        Tile("assets", tile_pair(int(assets["registered"]), int(assets["assets"])), None, (),
              t("overview.assets_note", value=f"{assets['value'] / 10_000:,.0f}"), "map", link, good_when_up=True),
     ]
 
@@ -93,7 +94,7 @@ def build_task_tiles(cells_now: pd.DataFrame, cells_before: pd.DataFrame, overdu
     """Tasks done (every unit on it done) and overdue milestones, each against the week before."""
     total = cells_now["task_code"].nunique()
     done, done_before = _done_tasks(cells_now), _done_tasks(cells_before)
-    return [Tile("tasks_done", f"{done:,} / {total:,}", done - done_before, (), "", "tasks", link, good_when_up=True),
+    return [Tile("tasks_done", tile_pair(done, total), done - done_before, (), "", "tasks", link, good_when_up=True),
             Tile("tasks_overdue", f"{len(overdue_now):,}", len(overdue_now) - len(overdue_before), (), "", "tasks",
                  link)]
 
