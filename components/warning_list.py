@@ -21,6 +21,11 @@ FINDING_COLUMNS = ("rule", "village", "head_name", "case_type", "identified_on",
 # (Streamlit's LinkColumn always does), losing the sample role and the sign-in.
 
 
+# Household lists start at county level: above it (a city, a province) the drill's tabs give counts
+# and ask to drill down; the newest 300 of a province's 145,000 warnings tell a leader little, and
+# reading them cost 9 s at 10 million households.
+ROW_LEVELS = ("county", "township", "village")
+
 def _household_link(query: dict[str, str]) -> str:
     # The profile lives on the drill page; relative, so it also works under a server base path.
     return "drill?" + urlencode(query)
@@ -100,14 +105,15 @@ def _rule_counts(codes: list[str], counts: dict[str, int], section: str, key: st
 
 
 def render_warning_list(table: pd.DataFrame, counts: dict[str, int], rule_codes: tuple[str, ...],
-                        limit: int, key: str, rows: bool = True) -> dict[str, str] | None:
+                        limit: int, key: str, rows: bool = True,
+                        why: str = "warning_list.counts_only") -> dict[str, str] | None:
     """The warning list with a per-rule filter (counts are complete; rows capped per rule); with
     rows=False (big screen, aggregate-only roles) the counts alone. Returns the query of the
     household whose row was selected (the page opens it in the same tab), else None."""
     if not rows:
         for column, code in zip(st.columns(len(rule_codes)), rule_codes):
             column.metric(label_of("warning_rule", code), f"{counts.get(code, 0):,}", border=True)
-        st.info(t("warning_list.counts_only"))
+        st.info(t(why))
         return None
     st.caption(t("warning_list.caption"))
     picked = _rule_counts(list(rule_codes), counts, "warning_rule", key=f"{key}_rules")
@@ -124,7 +130,7 @@ def render_warning_list(table: pd.DataFrame, counts: dict[str, int], rule_codes:
 
 
 def render_findings(table: pd.DataFrame, counts: dict[str, int], rule_codes: tuple[str, ...], limit: int, key: str,
-                    rows: bool = True) -> dict[str, str] | None:
+                    rows: bool = True, why: str = "warning_list.counts_only") -> dict[str, str] | None:
     """Compliance findings: one metric per rule (counts are complete), then (unless counts only) the
     list, newest first and capped at limit; returns the query of the household whose row was
     selected, else None."""
@@ -136,7 +142,7 @@ def render_findings(table: pd.DataFrame, counts: dict[str, int], rule_codes: tup
         st.success(t("compliance.none"))
         return None
     if not rows:
-        st.info(t("warning_list.counts_only"))
+        st.info(t(why))
         return None
     event = st.dataframe(table, column_order=FINDING_COLUMNS, column_config=_config(), hide_index=True,
                          width="stretch", key=f"{key}_table", on_select="rerun", selection_mode="single-row")

@@ -115,8 +115,8 @@ def _newest(db: str, scope: Scope, area_code: str, area_level: str, asof: date, 
 def area_warnings(db: str, scope: Scope, area_code: str, area_level: str, asof: date,
                   rules: tuple[str, ...] = rule.WARNING_RULES, limit: int = LIST_LIMIT) -> pd.DataFrame:
     """Warnings firing under an area on the as-of date, newest first per rule, names masked; none
-    for viewers who see aggregates only (warning_counts still counts them)."""
-    if not scope.household_detail:
+    for viewers who see aggregates only (warning_counts still counts them), nor with limit 0."""
+    if not scope.household_detail or limit <= 0:
         return pd.DataFrame(columns=list(ROW_COLUMNS))
     counted_apart = _from_rollup(db, scope, area_code, area_level, asof) is not None
     firing = (_newest(db, scope, area_code, area_level, asof, rules, limit) if counted_apart

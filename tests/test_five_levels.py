@@ -178,3 +178,16 @@ def test_a_province_of_many_counties_builds_on_the_servers(engine_name, server_d
     info = read_table(url, "dataset_info").set_index("key")["value"]
     assert len(json.loads(info["villages_without_boundary"])) == 36
     assert len(info["flood_surge"]) > 500 and info["counties"] == "36"
+
+
+@pytest.mark.parametrize("level", ["province", "city", "county"])
+def test_the_drill_lists_households_from_county_level_down(province_app, areas, level):
+    """Above the county the warning and findings tabs give counts and ask to drill down; a county lists."""
+    test = province_app("drill", area=first_at(areas, level))
+    hint = t("warning_list.drill_down_for_rows")
+    hinted = [info.value for info in test.info if info.value == hint]
+    warning_lists = [frame for frame in test.dataframe if "rule_code" in frame.value.columns]
+    if level == "county":
+        assert not hinted and warning_lists  # the warnings tab's list
+    else:
+        assert len(hinted) == 2 and not warning_lists  # warnings and findings: counts and the hint

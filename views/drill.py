@@ -20,7 +20,8 @@ from components.state import Keys
 from components.text import md_escape
 from components.url_state import go_to
 from components.view import View, current_view
-from components.warning_list import build_finding_table, build_warning_table, render_findings, render_warning_list
+from components.warning_list import (ROW_LEVELS, build_finding_table, build_warning_table, render_findings,
+                                    render_warning_list)
 from queries.areas import ancestors, area_tree, children
 from queries.compliance import LIST_LIMIT as FINDING_LIMIT
 from queries.compliance import PROCEDURAL_RULES, area_findings, finding_counts
@@ -68,19 +69,25 @@ def show_area(view: View, tree) -> None:
             st.info(t("screen.personal_hidden" if view.screen else "warning_list.counts_only"))
         else:
             st.info(t("drill.no_children"))
+    # Household lists start at county level: above it the tabs give counts and ask to drill down (the
+    # newest 300 of a province's 145,000 warnings tell a leader little, and reading them cost 9 s at 10M).
+    listed = rows and view.area_level in ROW_LEVELS
+    why = "warning_list.counts_only" if not rows else "warning_list.drill_down_for_rows"
     with warned:
-        found = area_warnings(view.db, view.scope, view.area_code, view.area_level, view.asof)
+        found = area_warnings(view.db, view.scope, view.area_code, view.area_level, view.asof,
+                              limit=LIST_LIMIT if listed else 0)
         table = build_warning_table(found, tree["name"], lambda household_id: view.link(household=household_id))
         key = Keys.WARNING_TABLE.format(area=view.area_code)
-        picked = render_warning_list(table, counts.sum().to_dict(), WARNING_RULES, LIST_LIMIT, key=key, rows=rows)
+        picked = render_warning_list(table, counts.sum().to_dict(), WARNING_RULES, LIST_LIMIT, key=key, rows=listed,
+                                     why=why)
         if picked is not None:
             go_to(picked, forget=(f"{key}_table",))
     with checked:
         findings = area_findings(view.db, view.scope, view.area_code, view.area_level, view.asof,
-                                 FINDING_LIMIT if rows else 0)  # counts only: no row is read
+                                 FINDING_LIMIT if listed else 0)  # counts only: no row is read
         table = build_finding_table(findings, tree["name"], lambda household_id: view.link(household=household_id))
         key = Keys.FINDING_TABLE.format(area=view.area_code)
-        picked = render_findings(table, finding_total, PROCEDURAL_RULES, FINDING_LIMIT, key=key, rows=rows)
+        picked = render_findings(table, finding_total, PROCEDURAL_RULES, FINDING_LIMIT, key=key, rows=listed, why=why)
         if picked is not None:
             go_to(picked, forget=(f"{key}_table",))
     with covered:
