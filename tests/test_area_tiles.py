@@ -18,7 +18,7 @@ def _tiles():
 def test_a_province_figure_is_given_in_wan_with_the_exact_number_on_hover():
     app = AppTest.from_function(_tiles).run()
     values = {metric.label: (metric.value, metric.help) for metric in app.metric}
-    assert [value for value, _ in values.values()] == ["1,000万", "146.61万", "170,349", "546,253", "319,422",
+    assert [value for value, _ in values.values()] == ["1,000万", "146.6万", "170,349", "546,253", "319,422",
                                                         "14,959", "115,446"]
     helps = [help_text for _, help_text in values.values()]
     assert helps[0] == "10,000,000" and helps[1] == "1,466,121" and not helps[2]
@@ -36,3 +36,10 @@ def test_a_county_pair_stays_exact():
     from components.tile_numbers import tile_pair
 
     assert tile_pair(7_950, 10_040) == "7,950 / 10,040"
+
+
+def test_a_tile_number_keeps_one_decimal():
+    from components.tile_numbers import tile_number
+
+    assert [tile_number(n) for n in (999_999, 1_000_000, 1_466_121, 123_456_789)] == [
+        "999,999", "100万", "146.6万", "1.2亿"]
