@@ -29,11 +29,12 @@ def _whole_numbers(values: list[float]) -> dict:
     return {"dtick": 1, "tick0": 0} if values and max(values) < 8 else {}
 
 
-def chinese_number(value: float) -> str:
-    """An axis number as Chinese readers write it: 4.5万, 1.2亿, else 9,500 (never plotly's 45k)."""
+def chinese_number(value: float, decimals: int = 2) -> str:
+    """An axis number as Chinese readers write it: 4.5万, 1.2亿, else 9,500 (never plotly's 45k); at
+    most `decimals` decimals of 万 or 亿."""
     for size, key in ((1e8, "brief_number.hundred_million"), (1e4, "brief_number.ten_thousand")):
         if abs(value) >= size:
-            return t(key, n=f"{value / size:,.2f}".rstrip("0").rstrip("."))
+            return t(key, n=f"{value / size:,.{decimals}f}".rstrip("0").rstrip("."))
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
 
 

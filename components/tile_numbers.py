@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from brief.figures import chinese_number
-from labels import t
 
 # From seven digits a tile shows 万 (146.61万): a row of seven tiles at 1600 px cut a province's
 # "10,000,000" to "10,00…".
@@ -15,10 +14,7 @@ PAIR_CHARS = 14
 def tile_number(value: int) -> str:
     """The value as a tile shows it: one decimal of 万 or 亿 at most (146.6万 fits beside the help icon,
     146.61万 did not)."""
-    if abs(value) < WAN_FROM:
-        return f"{value:,}"
-    size, key = (1e8, "brief_number.hundred_million") if abs(value) >= 1e8 else (1e4, "brief_number.ten_thousand")
-    return t(key, n=f"{value / size:,.1f}".removesuffix(".0"))
+    return f"{value:,}" if abs(value) < WAN_FROM else chinese_number(value, decimals=1)
 
 
 def tile_pair(first: int, second: int) -> str:

@@ -20,6 +20,7 @@ from db.schema import (case_risk, guarantee_check, household, household_income, 
                        monitoring_line)
 from db.upgrade import upgrade
 from db.warning_sql import EVENT_START, STATEMENTS, income_year_statement
+from rules.calendar import WEEK
 from rules.compliance import compliance_findings
 
 
@@ -39,6 +40,11 @@ CASE_SPELLS = shape_name([metadata.tables[name] for name in ROLLUP_TABLES])
 VILLAGE_CHUNK = 500  # villages per IN list: well under every engine's bound-parameter limit
 
 
+def _in_villages(villages: list[str] | None):
+    """The households a fill covers: every one (a full rebuild), or those of the listed villages."""
+    return true() if villages is None else household.c.village_code.in_(villages)
+
+
 def _case_spell_select(split: str, villages: list[str] | None):
     """SELECT of the spell rows of one breakdown, for every village or the listed ones."""
     case_ = monitoring_case.c
@@ -50,8 +56,7 @@ def _case_spell_select(split: str, villages: list[str] | None):
     columns = [household.c.village_code, literal(split).label("split"), key.label("key"), case_.elimination_kind,
                case_.identified_on, case_.eliminated_on]
     statement = select(*columns, func.count().label("n"), func.sum(household.c.size).label("people")).select_from(joined)
-    if villages is not None:
-        statement = statement.where(household.c.village_code.in_(villages))
+    statement = statement.where(_in_villages(villages))
     return statement.group_by(*columns)
 
 
@@ -75,7 +80,7 @@ def _case_mix_rows(connection: Connection, villages: list[str] | None) -> list[d
     """Cases per village, case type, risk combination, dates and re-entry, with their households'
     members (combined in Python: the engines have no common string aggregate)."""
     c = monitoring_case.c
-    where = true() if villages is None else household.c.village_code.in_(villages)
+    where = _in_villages(villages)
     joined = monitoring_case.join(household, household.c.id == c.household_id)
     risks: dict[int, list[str]] = defaultdict(list)
     for case_id, code in connection.execute(select(case_risk.c.case_id, case_risk.c.risk_code).select_from(
@@ -98,7 +103,7 @@ def _case_mix_rows(connection: Connection, villages: list[str] | None) -> list[d
 
 def _finding_rows(connection: Connection, villages: list[str] | None) -> list[dict]:
     """Findings per village, rule and elimination day: the SQL narrows, rules.compliance decides."""
-    where = true() if villages is None else household.c.village_code.in_(villages)
+    where = _in_villages(villages)
     statement = candidates_statement(where, "county", None)
     result = connection.execute(statement)
     candidates = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
@@ -113,8 +118,7 @@ def _village_select(villages: list[str] | None):
     h = household.c
     exited = func.sum(case((h.poverty_status == "exited", 1), else_=0))
     statement = select(h.village_code, func.count().label("households"), exited.label("exited"))
-    if villages is not None:
-        statement = statement.where(h.village_code.in_(villages))
+    statement = statement.where(_in_villages(villages))
     return statement.group_by(h.village_code)
 
 
@@ -132,8 +136,7 @@ def _income_bin_select(villages: list[str] | None):
                         func.sum(h.size).label("people"), func.sum(income.per_capita_net * h.size).label("income"),
                         func.sum(under).label("under_line"))
                  .select_from(joined).where(h.poverty_status == "exited"))
-    if villages is not None:
-        statement = statement.where(h.village_code.in_(villages))
+    statement = statement.where(_in_villages(villages))
     return statement.group_by(h.village_code, income.year, bin_)
 
 
@@ -144,8 +147,7 @@ def _under_line_select(villages: list[str] | None):
               .join(monitoring_line, monitoring_line.c.year == income.year))
     statement = (select(h.village_code, income.year, func.count().label("households")).select_from(joined)
                  .where(income.per_capita_net < monitoring_line.c.amount))
-    if villages is not None:
-        statement = statement.where(h.village_code.in_(villages))
+    statement = statement.where(_in_villages(villages))
     return statement.group_by(h.village_code, income.year)
 
 
@@ -153,8 +155,7 @@ def _village_unit_select(villages: list[str] | None):
     """SELECT of the distinct helping units per village."""
     h = household.c
     statement = select(h.village_code, h.helper_unit_code).distinct().where(h.helper_unit_code.isnot(None))
-    if villages is not None:
-        statement = statement.where(h.village_code.in_(villages))
+    statement = statement.where(_in_villages(villages))
     return statement
 
 
@@ -164,8 +165,7 @@ def _problem_spell_select(villages: list[str] | None):
     joined = guarantee_check.join(household, household.c.id == check.household_id)
     columns = [household.c.village_code, check.item, check.checked_on, check.resolved_on]
     statement = select(*columns, func.count().label("n")).select_from(joined).where(check.ok == false())
-    if villages is not None:
-        statement = statement.where(household.c.village_code.in_(villages))
+    statement = statement.where(_in_villages(villages))
     return statement.group_by(*columns)
 
 
@@ -175,14 +175,14 @@ NEW_WEEK_DAYS = 7  # queries.warnings.new_warning_counts' default window
 def warning_days(today: date | None = None) -> tuple[date, date]:
     """The days a refresh computes warnings for: today and a week back (the cockpit's comparison)."""
     today = today or date.today()
-    return today, today - timedelta(days=7)
+    return today, today - WEEK
 
 
 def _warning_rows(connection: Connection, day: date, villages: list[str] | None) -> list[dict]:
     """Per village and rule: the warnings firing on the day, and how many of them started in the week."""
     found = connection.execute(income_year_statement(day)).first()
     year, line = (int(found.year), float(found.amount)) if found else (None, None)
-    where = true() if villages is None else household.c.village_code.in_(villages)
+    where = _in_villages(villages)
     rows = []
     for rule_code, build in STATEMENTS.items():
         statement = build(where, "county", day, year, line)  # plain date columns: the villages narrow
@@ -240,12 +240,13 @@ def _mark(connection: Connection, villages: int) -> None:
     connection.execute(insert(rollup_state).values(name=CASE_SPELLS, refreshed_at=datetime.now(), villages=villages))
 
 
-def _reshaped(engine: Engine) -> list[Table]:
-    """Rollup tables present with other columns than the schema gives them (made by an older version)."""
+def _out_of_shape(engine: Engine) -> list[Table]:
+    """Rollup tables missing, or present with other columns than the schema gives them (made by an
+    older version, or dropped by hand)."""
     inspector = inspect(engine)
     present = set(inspector.get_table_names())
-    return [table for table in (metadata.tables[name] for name in ROLLUP_TABLES) if table.name in present
-            and {column["name"] for column in inspector.get_columns(table.name)} != set(table.columns.keys())]
+    return [table for table in (metadata.tables[name] for name in ROLLUP_TABLES) if table.name not in present
+            or {column["name"] for column in inspector.get_columns(table.name)} != set(table.columns.keys())]
 
 
 def rebuild(engine: Engine, days: Sequence[date] | None = None) -> dict[str, float]:
@@ -253,8 +254,8 @@ def rebuild(engine: Engine, days: Sequence[date] | None = None) -> dict[str, flo
     warning_days()); returns rows written and seconds taken. A rollup table an older version made
     with other columns is dropped and made again first: it holds nothing that is not derived."""
     started = time.perf_counter()
-    for table in _reshaped(engine):
-        table.drop(engine)
+    for table in _out_of_shape(engine):
+        table.drop(engine, checkfirst=True)
     upgrade(engine)  # missing rollup tables, and columns they gained since an older build
     with engine.begin() as connection:
         _clear(connection, None)
@@ -272,12 +273,11 @@ def refresh_villages(engine: Engine, villages: Iterable[str]) -> dict[str, float
     A rollup never built stays unbuilt: refreshing part of a missing table would look complete."""
     started = time.perf_counter()
     codes = sorted(set(villages))
-    if _reshaped(engine):  # made by an older version: the rows stay the source until refresh-rollups
-        with engine.begin() as connection:
-            connection.execute(delete(rollup_state).where(rollup_state.c.name == CASE_SPELLS))
+    if _out_of_shape(engine):  # never built, or not as this version builds them: the rows stay the source
+        if inspect(engine).has_table(rollup_state.name):  # until refresh-rollups
+            with engine.begin() as connection:
+                connection.execute(delete(rollup_state).where(rollup_state.c.name == CASE_SPELLS))
         return {"villages": 0, "seconds": 0.0}
-    for table in (metadata.tables[name] for name in ROLLUP_TABLES):
-        table.create(engine, checkfirst=True)  # a table newer than the database's rollups: built below
     with engine.begin() as connection:
         built = connection.execute(select(rollup_state.c.name).where(rollup_state.c.name == CASE_SPELLS)).first()
         if built is None:

@@ -191,7 +191,7 @@ def warning_counts(db: str, scope: Scope, area_code: str, area_level: str, group
 
 @cached
 def new_warning_counts(db: str, scope: Scope, area_code: str, area_level: str, asof: date,
-                       days: int = 7) -> dict[str, int]:
+                       days: int = NEW_WEEK_DAYS) -> dict[str, int]:
     """How many event warnings (not the yearly income ones) started in the last `days` days."""
     stored = _from_rollup(db, scope, area_code, area_level, asof) if days == NEW_WEEK_DAYS else None
     if stored is not None:

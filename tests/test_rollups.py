@@ -464,3 +464,26 @@ def test_the_state_row_name_follows_the_rollup_tables_shape():
     grown.append_column(Column("extra", Integer))
     assert shape_name([grown if table.name == "rollup_village" else table for table in tables]) != CASE_SPELLS
     assert shape_name(tables[:-1]) != CASE_SPELLS  # a table fewer
+
+
+def test_an_import_never_half_fills_a_rollup_table_that_is_missing(sample_db_url, tmp_path):
+    """A rollup table dropped by hand: the import's refresh leaves the rollups unbuilt (rows answer)
+    instead of making the table and filling only the villages it touched."""
+    from sqlalchemy import inspect
+
+    from db.rollups import refresh_villages
+
+    target = tmp_path / "dropped.db"
+    copy_sample(sample_db_url, target)
+    url = f"sqlite:///{target}"
+    engine = make_engine(url)
+    rebuild(engine)
+    rollup_finding.drop(engine)
+    with engine.connect() as connection:
+        village = connection.execute(select(func.min(rollup_village.c.village_code))).scalar()
+    assert refresh_villages(engine, [village])["villages"] == 0
+    assert not inspect(engine).has_table("rollup_finding")
+    engine.dispose()
+    clear_caches()
+    code, level = _top(url)
+    assert not use_rollup(url, CASE_SPELLS, level)
