@@ -9,6 +9,8 @@ queries only; once started, it registers the map component (components/component
 
 from __future__ import annotations
 
+import gc
+
 import streamlit as st
 from starlette.routing import Route
 
@@ -18,4 +20,6 @@ from components.preload import preload_modules
 from components.session_route import claim_session
 
 preload_modules()  # before the first request: a page's run must not race a background import
+# The modules' objects live as long as the process: Python's full collections need not walk them.
+gc.freeze()
 app = st.App("app.py", routes=[Route(CLAIM_PATH, claim_session, methods=["GET"])], lifespan=register_components)

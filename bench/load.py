@@ -277,6 +277,7 @@ def main(argv: list[str] | None = None) -> int:
     text = json.dumps(summary, ensure_ascii=False, indent=1)
     print(text)
     if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)  # bench/results/ is git-ignored: absent in a clone
         args.json.write_text(text, encoding="utf-8")
     return 1 if summary["errors"] or summary["crossovers"] else 0
 

@@ -126,6 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     text = json.dumps({k: v for k, v in report.items() if k != "trace"}, ensure_ascii=False, indent=1)
     print(text)
     if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)  # bench/results/ is git-ignored: absent in a clone
         args.json.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
     return 1 if report["errors"] or report["clock_stalls"] else 0
 

@@ -15,6 +15,7 @@ from components.trend_compare import (build_compare_figure, build_compare_series
                                       ranking)
 from brief.indicator_sections import indicator_basis, indicator_table
 from components.exports import ExportLog, render_csv_download
+from components.figure_memo import memo_figure
 from components.trend_figure import render_chart, render_table
 from components.trend_income_charts import (build_income_figure, build_income_table, income_comparison,
                                             second_high_sentences, two_highs_sentences)
@@ -40,14 +41,14 @@ def render_cases(flows: pd.DataFrame, risks: pd.DataFrame, period: Period, log: 
                                 eliminated=numbers["eliminated"], people=numbers["open_people"],
                                 open=f"{stock['identified'] - stock['eliminated']:,}")))
     st.caption(t("trends.cases_caption"))
-    render_chart(build_case_figure(flows, period), build_case_table(flows), "cases", log)
+    render_chart(memo_figure(build_case_figure, flows, period), build_case_table(flows), "cases", log)
     st.subheader(t("trends.risk_heading"))
     st.caption(t("trends.risk_caption"))
-    render_chart(build_risk_figure(risks, period), build_risk_table(risks), "risks", log)
+    render_chart(memo_figure(build_risk_figure, risks, period), build_risk_table(risks), "risks", log)
     st.subheader(t("trends.elimination_heading"))
     st.caption(t("trends.elimination_caption"))
     yearly = yearly_elimination(area_totals(flows))
-    render_chart(build_elimination_figure(yearly, period), build_elimination_table(yearly), "elimination", log)
+    render_chart(memo_figure(build_elimination_figure, yearly, period), build_elimination_table(yearly), "elimination", log)
 
 
 def render_income(distribution: pd.DataFrame, benchmarks: pd.DataFrame, local_name: str | None,
@@ -60,7 +61,7 @@ def render_income(distribution: pd.DataFrame, benchmarks: pd.DataFrame, local_na
     st.caption(t("trends.income_caption"))
     comparison = income_comparison(distribution, benchmarks)
     table = build_income_table(comparison)
-    render_chart(build_income_figure(comparison, period), table, "income", log)
+    render_chart(memo_figure(build_income_figure, comparison, period), table, "income", log)
     if local_name is None:
         st.warning(t("trends.income_no_local"))
     else:
@@ -79,7 +80,7 @@ def render_problems(monthly: pd.DataFrame, period: Period, log: ExportLog) -> No
     st.subheader(t("trends.problems_heading"))
     st.caption(t("trends.problems_caption"))
     quarterly = by_quarter(monthly)
-    render_chart(build_problem_figure(quarterly, period), build_problem_table(quarterly), "problems", log)
+    render_chart(memo_figure(build_problem_figure, quarterly, period), build_problem_table(quarterly), "problems", log)
 
 
 def render_indicators(series: pd.DataFrame, area_code: str, names: dict[str, str], period: Period, log: ExportLog) -> None:
@@ -92,7 +93,7 @@ def render_indicators(series: pd.DataFrame, area_code: str, names: dict[str, str
     if source != area_code:
         st.caption(t("trends.indicators_from", name=md_escape(names.get(source, source))))
     st.caption(t("trends.indicators_caption"))
-    render_chart(build_indicator_figure(series, period), build_indicator_series_table(series), "indicators", log)
+    render_chart(memo_figure(build_indicator_figure, series, period), build_indicator_series_table(series), "indicators", log)
     render_table(build_indicator_table(latest_vs_target(series)))
 
 
@@ -123,7 +124,7 @@ def render_compare(child_flows: pd.DataFrame | None, kids: pd.DataFrame, period:
     if totals.empty:
         st.info(t("trends.no_cases"))
         return
-    render_chart(build_compare_figure(totals, names, period), build_compare_series_table(totals, names, period),
+    render_chart(memo_figure(build_compare_figure, totals, names, period), build_compare_series_table(totals, names, period),
                  "compare", log)
     table = build_ranking_table(ranking(totals, kids, period.cut))
     render_table(table)

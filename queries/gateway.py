@@ -118,10 +118,16 @@ def _private_copy(value: object) -> object:
     return copy.deepcopy(value)
 
 
+def registered_cache(ttl: float, max_entries: int) -> TtlCache:
+    """A new cache that clear_caches empties with the rest (what is built from query results, too)."""
+    cache = TtlCache(ttl, max_entries)
+    _caches.append(cache)
+    return cache
+
+
 def cached(function: F) -> F:
     """Cache a query function's result for a few minutes; every argument (scope too) is in the key."""
-    cache = TtlCache(DATA_TTL_SECONDS, MAX_ENTRIES)
-    _caches.append(cache)
+    cache = registered_cache(DATA_TTL_SECONDS, MAX_ENTRIES)
 
     @functools.wraps(function)
     def wrapper(*args: Any, **kwargs: Any) -> Any:

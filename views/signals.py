@@ -7,6 +7,7 @@ import datetime as dt
 import streamlit as st
 
 from components.auth_log import audit
+from components.figure_memo import memo_figure
 from components.legend import render_legend
 from components.map_layers import LayerNames, build_area_map
 from components.map_render import render_map
@@ -45,7 +46,7 @@ def show_county(view: View, tree) -> None:
                   t("signals.days_unit", days=f"{median:g}") if median is not None else t("signals.median_none"))
     with right:
         st.subheader(t("signals.funnel_header"))
-        st.plotly_chart(build_funnel(stages), config={"displayModeBar": False})
+        st.plotly_chart(memo_figure(build_funnel, stages), config={"displayModeBar": False})
     kids = children(tree, view.area_code)
     if not kids.empty:
         st.subheader(t("signals.overdue_header"))
@@ -53,7 +54,7 @@ def show_county(view: View, tree) -> None:
         render_table(build_overdue_table(overdue, kids["name"]), "signals.list_empty", key="signals_overdue")
     show_map(view, tree)
     st.subheader(t("signals.trend_header"))
-    st.plotly_chart(build_monthly_figure(monthly(*area, view.asof, view.asof - YEAR)),
+    st.plotly_chart(memo_figure(build_monthly_figure, monthly(*area, view.asof, view.asof - YEAR)),
                     config={"displayModeBar": False})
 
 
