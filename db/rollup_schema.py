@@ -129,6 +129,26 @@ rollup_warning = Table(
     Index("ix_rollup_warning_day", "day", "village_code"),
 )
 
+# The households whose people's ID numbers fail the quality checks (queries.quality), kept as rows
+# so the quality page counts and lists them without checking every person's check digit. A bad ID
+# is a household's own matter (refreshed with its village); a shared ID links households of any
+# villages, so that table keeps the number to find, when one village changes, every household whose
+# status may change with it (db.rollups._refresh_shared_ids).
+rollup_bad_id = Table(
+    "rollup_bad_id",
+    metadata,
+    Column("village_code", AreaCode, nullable=False, index=True),
+    Column("household_id", Integer, nullable=False),
+)
+
+rollup_shared_id = Table(
+    "rollup_shared_id",
+    metadata,
+    Column("id_number", String(22), nullable=False, index=True),
+    Column("household_id", Integer, nullable=False),
+    Column("village_code", AreaCode, nullable=False, index=True),
+)
+
 # When each rollup was last built; a rollup older than the newest finished import is stale.
 rollup_state = Table(
     "rollup_state",
@@ -142,4 +162,4 @@ rollup_state = Table(
 # an older version made with other columns.
 ROLLUP_TABLES: tuple[str, ...] = ("rollup_case_spell", "rollup_case_mix", "rollup_problem_spell", "rollup_village",
                                   "rollup_income_bin", "rollup_under_line", "rollup_village_unit", "rollup_finding",
-                                  "rollup_warning")
+                                  "rollup_warning", "rollup_bad_id", "rollup_shared_id")

@@ -9,15 +9,16 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 
 import pandas as pd
-from sqlalchemy import Integer, Table, case, cast, delete, false, func, insert, inspect, literal, select, true
+from sqlalchemy import Integer, Table, case, cast, delete, exists, false, func, insert, inspect, literal, or_, select, true
 from sqlalchemy.engine import Connection, Engine
 
 from db.compliance_sql import candidates_statement
-from db.rollup_schema import (ROLLUP_TABLES, rollup_case_mix, rollup_case_spell, rollup_finding, rollup_income_bin,
-                              rollup_problem_spell, rollup_state, rollup_under_line, rollup_village,
-                              rollup_village_unit, rollup_warning)
-from db.schema import (case_risk, guarantee_check, household, household_income, metadata, monitoring_case,
-                       monitoring_line)
+from db.quality_sql import id_fails, people, shared_id_numbers
+from db.rollup_schema import (ROLLUP_TABLES, rollup_bad_id, rollup_case_mix, rollup_case_spell, rollup_finding,
+                              rollup_income_bin, rollup_problem_spell, rollup_shared_id, rollup_state,
+                              rollup_under_line, rollup_village, rollup_village_unit, rollup_warning)
+from db.schema import (case_risk, guarantee_check, household, household_income, household_member, metadata,
+                       monitoring_case, monitoring_line)
 from db.upgrade import upgrade
 from db.warning_sql import EVENT_START, STATEMENTS, income_year_statement
 from rules.calendar import WEEK
@@ -169,6 +170,53 @@ def _problem_spell_select(villages: list[str] | None):
     return statement.group_by(*columns)
 
 
+def _bad_id_select(villages: list[str] | None):
+    """SELECT of the households (and their villages) with a head or member whose ID number fails."""
+    everyone = people(_in_villages(villages))
+    return (select(everyone.c.village_code, everyone.c.household_id).distinct()
+            .where(id_fails(everyone.c.id_number)))
+
+
+SHARED_ID_COLUMNS = ["id_number", "household_id", "village_code"]
+
+
+def _holders(numbers=None):
+    """SELECT of everyone holding an ID number that two or more households hold, among numbers (a
+    list; all when None)."""
+    shared = shared_id_numbers(people(numbers=numbers, name="candidates"))
+    holders = people(numbers=shared, name="holders")
+    return select(holders.c.id_number, holders.c.household_id, holders.c.village_code).distinct()
+
+
+def _numbers_shared_from(villages: list[str]):
+    """SELECT of the ID numbers that people of the villages share with another household, anywhere
+    (two index probes per person, not a pass over every number)."""
+    here = people(_in_villages(villages), name="here")
+    other_head = exists().where(household.c.id_number == here.c.id_number, household.c.id != here.c.household_id)
+    other_member = exists().where(household_member.c.id_number == here.c.id_number,
+                                  household_member.c.household_id != here.c.household_id)
+    return select(here.c.id_number).distinct().where(or_(other_head, other_member))
+
+
+def _refresh_shared_ids(connection: Connection, villages: list[str] | None) -> None:
+    """Rebuild the shared-ID rows that the villages' households can change: the numbers their people
+    share now and those recorded for them before (a number that left a village may leave one
+    household of another village alone with it). Every holder of those numbers, in any village, is
+    recomputed; the rest of the table stays."""
+    recorded = rollup_shared_id.c
+    if villages is None:
+        connection.execute(delete(rollup_shared_id))
+        connection.execute(insert(rollup_shared_id).from_select(SHARED_ID_COLUMNS, _holders()))
+        return
+    before = connection.execute(select(recorded.id_number).where(recorded.village_code.in_(villages))).scalars()
+    affected = sorted(set(before) | set(connection.execute(_numbers_shared_from(villages)).scalars()))
+    connection.execute(delete(rollup_shared_id).where(recorded.village_code.in_(villages)))
+    for at in range(0, len(affected), VILLAGE_CHUNK):
+        numbers = affected[at:at + VILLAGE_CHUNK]
+        connection.execute(delete(rollup_shared_id).where(recorded.id_number.in_(numbers)))
+        connection.execute(insert(rollup_shared_id).from_select(SHARED_ID_COLUMNS, _holders(numbers)))
+
+
 NEW_WEEK_DAYS = 7  # queries.warnings.new_warning_counts' default window
 
 
@@ -226,11 +274,13 @@ def _fill(connection: Connection, villages: list[str] | None) -> None:
                                                              _under_line_select(villages)))
     connection.execute(insert(rollup_village_unit).from_select(["village_code", "unit_code"],
                                                                _village_unit_select(villages)))
+    connection.execute(insert(rollup_bad_id).from_select(["village_code", "household_id"], _bad_id_select(villages)))
+    _refresh_shared_ids(connection, villages)
 
 
 def _clear(connection: Connection, villages: list[str] | None) -> None:
     for table in (rollup_case_spell, rollup_case_mix, rollup_problem_spell, rollup_village, rollup_income_bin,
-                  rollup_under_line, rollup_village_unit, rollup_finding, rollup_warning):
+                  rollup_under_line, rollup_village_unit, rollup_finding, rollup_warning, rollup_bad_id):
         statement = delete(table)
         connection.execute(statement if villages is None else statement.where(table.c.village_code.in_(villages)))
 

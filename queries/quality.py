@@ -11,22 +11,26 @@ import re
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import String, and_, case, cast, exists, func, literal, not_, or_, select, union_all
+from sqlalchemy import and_, case, exists, func, not_, or_, select
 
+from db.quality_sql import id_fails, people, shared_id_numbers
+from db.rollup_schema import rollup_bad_id, rollup_shared_id
+from db.rollups import CASE_SPELLS
 from db.schema import (area, area_boundary, case_risk, household, household_income, household_member,
                        import_batch, import_problem, monitoring_case)
 from queries.drill import in_area, income_year
 from queries.gateway import cached, read
 from queries.households import household_rows_allowed
 from queries.masking import mask_frame, mask_id_number, mask_phone
+from queries.rollups import use_rollup
 from queries.scope import Scope, child_key
 
 CHECKS = ("village_no_boundary", "household_no_village", "bad_id_number", "id_in_two_households",
           "open_case_no_risk", "open_case_no_income", "size_mismatch")
 HOUSEHOLD_CHECKS = CHECKS[1:]
 LIST_LIMIT = 200
-ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-CHECK_CHARS = "10X98765432"
+# The ID checks read every person's number; the rollups keep the households they find (db.rollups).
+ROLLUP_CHECKS = {"bad_id_number": rollup_bad_id, "id_in_two_households": rollup_shared_id}
 HISTORY_LIMIT = 200
 # ID numbers (18, 20 or 22 characters, or anything that long) and mobile numbers inside a problem's
 # value or message: a problem may quote the cell it is about.
@@ -79,32 +83,8 @@ def mask_problem_text(text: str | None) -> str | None:
     return _PHONE_LIKE.sub(lambda match: mask_phone(match.group(0)), text)
 
 
-def _digit(character):
-    return case({str(d): d for d in range(10)}, value=character, else_=1000)
-
-
-def _id_fails(column):
-    """SQL: the ID number is not an 18-digit ID (or 20/22-digit 残疾人证) with a right check digit."""
-    total = sum((_digit(func.substr(column, i + 1, 1)) * weight for i, weight in enumerate(ID_WEIGHTS)),
-                start=literal(0))
-    expected = case({r: c for r, c in enumerate(CHECK_CHARS)}, value=total % 11, else_="?")
-    return or_(not_(func.length(column).in_((18, 20, 22))), total >= 1000,
-               func.upper(func.substr(column, 18, 1)) != expected)
-
-
 def _village_codes():
     return select(area.c.code).where(area.c.level == "village")
-
-
-def _people():
-    """(household_id, village_code, id_number) of every head and member with an ID number."""
-    heads = select(household.c.id.label("household_id"), household.c.village_code,
-                   cast(household.c.id_number, String(22)).label("id_number")).where(household.c.id_number.is_not(None))
-    members = (select(household_member.c.household_id, household.c.village_code,
-                      cast(household_member.c.id_number, String(22)).label("id_number"))
-               .select_from(household_member.join(household, household.c.id == household_member.c.household_id))
-               .where(household_member.c.id_number.is_not(None)))
-    return union_all(heads, members).subquery("people")
 
 
 def _open_cases(asof: date):
@@ -112,21 +92,23 @@ def _open_cases(asof: date):
     return and_(case_.identified_on <= asof, or_(case_.eliminated_on.is_(None), case_.eliminated_on > asof))
 
 
-def _household_conditions(check: str, asof: date, year: int | None):
-    """For a household check: (the FROM clause, the WHERE conditions) naming the offending households."""
+def _household_conditions(check: str, asof: date, year: int | None, rollup_where=None):
+    """For a household check: (the FROM clause, the WHERE conditions) naming the offending households.
+    With rollup_where (a condition on a rollup's village_code), an ID check names the households its
+    rollup holds there instead of checking every number."""
     h = household.c
+    if rollup_where is not None and check in ROLLUP_CHECKS:
+        table = ROLLUP_CHECKS[check]
+        return household, [h.id.in_(select(table.c.household_id).where(rollup_where(table.c.village_code)))]
     if check == "household_no_village":
         return household, [h.village_code.not_in(_village_codes())]
     if check == "bad_id_number":
-        people = _people()
-        bad = select(people.c.household_id).where(_id_fails(people.c.id_number))
+        everyone = people()
+        bad = select(everyone.c.household_id).where(id_fails(everyone.c.id_number))
         return household, [h.id.in_(bad)]
     if check == "id_in_two_households":
-        people = _people()
-        shared = (select(people.c.id_number).group_by(people.c.id_number)
-                  .having(func.count(func.distinct(people.c.household_id)) > 1))
-        again = _people()
-        return household, [h.id.in_(select(again.c.household_id).where(again.c.id_number.in_(shared)))]
+        again = people(name="again")
+        return household, [h.id.in_(select(again.c.household_id).where(again.c.id_number.in_(shared_id_numbers(people()))))]
     if check == "open_case_no_risk":
         return (monitoring_case.join(household, h.id == monitoring_case.c.household_id),
                 [_open_cases(asof), not_(exists().where(case_risk.c.case_id == monitoring_case.c.id))])
@@ -141,7 +123,12 @@ def _household_conditions(check: str, asof: date, year: int | None):
     raise ValueError(f"unknown check: {check}")
 
 
-def _per_village(db: str, check: str, where, asof: date, year: int | None) -> pd.DataFrame:
+def _per_village(db: str, check: str, where, asof: date, year: int | None, rollup_where=None) -> pd.DataFrame:
+    if rollup_where is not None and check in ROLLUP_CHECKS:  # counted from the rollup alone
+        table = ROLLUP_CHECKS[check]
+        statement = (select(table.c.village_code, func.count(func.distinct(table.c.household_id)).label(check))
+                     .where(rollup_where(table.c.village_code)).group_by(table.c.village_code))
+        return read(db, statement)
     joined, conditions = _household_conditions(check, asof, year)
     statement = (select(household.c.village_code, func.count(func.distinct(household.c.id)).label(check))
                  .select_from(joined).where(where, *conditions).group_by(household.c.village_code))
@@ -164,18 +151,27 @@ def _present(db: str, where) -> dict[str, bool]:
     return {"households": bool(row["households"]), "members": bool(row["members"])}
 
 
+def _rollup_where(db: str, scope: Scope, area_code: str, area_level: str):
+    """The area filter for a rollup's village_code column while the rollups stand in for the rows
+    (above village level, fresh), else None."""
+    if not use_rollup(db, CASE_SPELLS, area_level):
+        return None
+    return lambda village_code: in_area(village_code, area_code, area_level, scope)
+
+
 @cached
 def quality_checks(db: str, scope: Scope, area_code: str, area_level: str, group_level: str,
                    asof: date) -> pd.DataFrame:
     """Each check's count per child area (index: its code); None where the check's inputs are absent."""
     where = in_area(household.c.village_code, area_code, area_level, scope)
+    rollup_where = _rollup_where(db, scope, area_code, area_level)
     year, _ = income_year(db, asof)
     present = _present(db, where)
     parts = [_villages_without_boundary(db, scope, area_code, area_level)]
     for check in HOUSEHOLD_CHECKS:
         if check == "open_case_no_income" and year is None:
             continue
-        parts.append(_per_village(db, check, where, asof, year))
+        parts.append(_per_village(db, check, where, asof, year, rollup_where))
     per_village = pd.DataFrame(columns=["village_code"])
     for part in parts:
         per_village = per_village.merge(part, on="village_code", how="outer")
@@ -206,7 +202,7 @@ def check_list(db: str, scope: Scope, check: str, area_code: str, area_level: st
     if check not in HOUSEHOLD_CHECKS:
         raise ValueError(f"unknown check: {check}")
     year, _ = income_year(db, asof)
-    joined, conditions = _household_conditions(check, asof, year)
+    joined, conditions = _household_conditions(check, asof, year, _rollup_where(db, scope, area_code, area_level))
     h = household.c
     statement = (select(h.id, h.external_id, h.village_code, h.head_name, h.id_number, h.size)
                  .select_from(joined)

@@ -11,7 +11,8 @@ from sqlalchemy import literal, select
 from db.engine import make_engine
 from labels import label_of, t
 from queries.gateway import clear_caches, engine_for
-from queries.quality import CHECKS, _id_fails, check_list, quality_checks
+from db.quality_sql import id_fails
+from queries.quality import CHECKS, check_list, quality_checks
 from queries.scope import Scope
 from tests.conftest import APP_ASOF, copy_sample
 
@@ -26,7 +27,7 @@ GOOD_ID = "11010519491231002X"
 ])
 def test_check_digit_in_sql_agrees_on_every_engine(engine_db_url, value, fails):
     with engine_for(engine_db_url).connect() as connection:
-        assert bool(connection.execute(select(_id_fails(literal(value)))).scalar()) is fails
+        assert bool(connection.execute(select(id_fails(literal(value)))).scalar()) is fails
 
 
 def test_checks_on_the_sample_find_its_village_without_boundary(engine_db_url):

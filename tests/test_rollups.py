@@ -12,10 +12,11 @@ from sqlalchemy import func, select
 
 from db.engine import make_engine
 from db.imports.ledger import import_ledger
-from db.rollup_schema import (rollup_case_mix, rollup_case_spell, rollup_finding, rollup_problem_spell, rollup_state,
-                              rollup_under_line, rollup_village, rollup_village_unit, rollup_warning)
-from db.rollups import CASE_SPELLS, rebuild
-from db.schema import area, metadata, monitoring_line
+from db.rollup_schema import (rollup_bad_id, rollup_case_mix, rollup_case_spell, rollup_finding, rollup_problem_spell,
+                              rollup_shared_id, rollup_state, rollup_under_line, rollup_village, rollup_village_unit,
+                              rollup_warning)
+from db.rollups import CASE_SPELLS, rebuild, refresh_villages
+from db.schema import area, household, metadata, monitoring_line
 from queries.area_query import AreaQuery
 from queries.drill import village_figures
 from queries.elimination_quality import elimination_quality
@@ -28,6 +29,7 @@ from queries.scope import Scope
 from queries.trend_cases import case_flows
 from queries.trend_checks import problem_flows
 from queries import compliance as compliance_queries
+from queries import quality as quality_queries
 from queries import warnings as warning_queries
 from queries.risk import RiskFilter, cases_by_risk_type, new_cases_by_month, open_cases_by_village
 from rules.calendar import Period
@@ -201,6 +203,103 @@ def test_the_findings_rollup_counts_what_the_rules_find(own_sample):
     assert from_rollup == oracle
 
 
+def _quality_figures(url: str) -> dict:
+    """The quality page's counts (per child area) and its ID-check lists, at the top and a township."""
+    code, level = _top(url)
+    township = _first_township(url, code)
+    scope = Scope(roots=((code, level),), household_detail=True)
+    asof = ASOF_DATES[0]
+    figures = {}
+    for at, at_level, child_level in ((code, level, "township"), (township, "township", "village")):
+        figures[at, "counts"] = quality_queries.quality_checks(url, scope, at, at_level, child_level, asof)
+        for check in quality_queries.ROLLUP_CHECKS:
+            figures[at, check] = quality_queries.check_list(url, scope, check, at, at_level, asof, limit=10_000)
+    return figures
+
+
+def _assert_same_quality(from_rollup: dict, oracle: dict) -> None:
+    assert from_rollup.keys() == oracle.keys()
+    for key, frame in oracle.items():
+        pd.testing.assert_frame_equal(from_rollup[key], frame, obj=str(key))
+
+
+def _heads(engine, count: int) -> list:
+    with engine.connect() as connection:
+        firsts = connection.execute(select(func.min(household.c.id)).where(household.c.id_number.is_not(None))
+                                    .group_by(household.c.village_code).order_by(household.c.village_code)).scalars()
+        ids = list(firsts)[:count]
+        return connection.execute(select(household.c.id, household.c.village_code, household.c.id_number)
+                                  .where(household.c.id.in_(ids)).order_by(household.c.id)).all()
+
+
+def _set_id(engine, household_id: int, number: str) -> None:
+    with engine.begin() as connection:
+        connection.execute(household.update().where(household.c.id == household_id).values(id_number=number))
+
+
+def _wrong_check_digit(number: str) -> str:
+    return number[:17] + ("0" if number[17] != "0" else "1")
+
+
+def test_the_id_check_rollups_find_the_households_the_checks_find(own_sample, monkeypatch):
+    engine = make_engine(own_sample)
+    metadata.create_all(engine)
+    heads = _heads(engine, 4)
+    try:  # the sample has neither problem: plant a bad number and one held in two villages
+        _set_id(engine, heads[0].id, _wrong_check_digit(heads[0].id_number))
+        _set_id(engine, heads[1].id, heads[3].id_number)
+        with engine.begin() as connection:
+            connection.execute(rollup_state.delete())
+        clear_caches()
+        oracle = _quality_figures(own_sample)
+        code, _level = _top(own_sample)
+        for check in quality_queries.ROLLUP_CHECKS:
+            assert oracle[code, "counts"][check].sum() > 0 and len(oracle[code, check]) > 0, check
+        rebuild(engine)
+        clear_caches()
+        monkeypatch.setattr(quality_queries, "id_fails", None)  # from the rollup, no number is checked
+        _assert_same_quality(_quality_figures(own_sample), oracle)
+    finally:
+        for head in heads:
+            _set_id(engine, head.id, head.id_number)
+        rebuild(engine)
+        engine.dispose()
+        clear_caches()
+
+
+def test_refreshing_one_village_follows_an_id_number_to_the_other_villages_that_hold_it(own_sample):
+    """A number given to a household of village A that a household of village B holds flags B too,
+    though only A is refreshed; taking it back clears B again. Each refresh ends where a rebuild ends."""
+    engine = make_engine(own_sample)
+    metadata.create_all(engine)
+    rebuild(engine)
+    first, second = _heads(engine, 2)
+    assert first.village_code != second.village_code
+
+    def refreshed_equals_rebuilt(changed_village: str) -> list:
+        refresh_villages(engine, [changed_village])
+        refreshed = _rollup_rows(engine)
+        rebuild(engine)
+        assert refreshed == _rollup_rows(engine)
+        return [row for row in refreshed if row[0] == rollup_shared_id.name and row[1] == second.id_number]
+
+    try:
+        _set_id(engine, first.id, second.id_number)
+        shared = refreshed_equals_rebuilt(first.village_code)
+        assert {(row[2], row[3]) for row in shared} == {(first.id, first.village_code), (second.id, second.village_code)}
+        _set_id(engine, first.id, first.id_number)
+        assert refreshed_equals_rebuilt(first.village_code) == []
+        _set_id(engine, first.id, _wrong_check_digit(first.id_number))
+        refresh_villages(engine, [first.village_code])
+        with engine.connect() as connection:
+            assert (first.village_code, first.id) in set(connection.execute(select(rollup_bad_id)).all())
+    finally:
+        _set_id(engine, first.id, first.id_number)
+        rebuild(engine)
+        engine.dispose()
+        clear_caches()
+
+
 def test_a_capped_findings_list_is_the_head_of_the_whole_list(own_sample, monkeypatch):
     code, level = _top(own_sample)
     scope = Scope(roots=((code, level),), household_detail=True)
@@ -294,7 +393,8 @@ def _rollup_rows(engine) -> list[tuple]:
     with engine.connect() as connection:
         return sorted(((table.name, *row) for table in (rollup_case_spell, rollup_case_mix, rollup_problem_spell,
                                                         rollup_village, rollup_under_line, rollup_village_unit,
-                                                        rollup_finding, rollup_warning)
+                                                        rollup_finding, rollup_warning, rollup_bad_id,
+                                                        rollup_shared_id)
                        for row in connection.execute(select(table))), key=repr)
 
 
