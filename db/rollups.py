@@ -9,7 +9,8 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 
 import pandas as pd
-from sqlalchemy import Integer, Table, case, cast, delete, exists, false, func, insert, inspect, literal, or_, select, true
+from sqlalchemy import (Integer, Table, case, cast, delete, exists, false, func, insert, inspect, literal, or_, select,
+                        true)
 from sqlalchemy.engine import Connection, Engine
 
 from db.compliance_sql import candidates_statement

@@ -108,7 +108,8 @@ def _household_conditions(check: str, asof: date, year: int | None, rollup_where
         return household, [h.id.in_(bad)]
     if check == "id_in_two_households":
         again = people(name="again")
-        return household, [h.id.in_(select(again.c.household_id).where(again.c.id_number.in_(shared_id_numbers(people()))))]
+        shared = shared_id_numbers(people())
+        return household, [h.id.in_(select(again.c.household_id).where(again.c.id_number.in_(shared)))]
     if check == "open_case_no_risk":
         return (monitoring_case.join(household, h.id == monitoring_case.c.household_id),
                 [_open_cases(asof), not_(exists().where(case_risk.c.case_id == monitoring_case.c.id))])
