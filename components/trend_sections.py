@@ -48,7 +48,8 @@ def render_cases(flows: pd.DataFrame, risks: pd.DataFrame, period: Period, log: 
     st.subheader(t("trends.elimination_heading"))
     st.caption(t("trends.elimination_caption"))
     yearly = yearly_elimination(area_totals(flows))
-    render_chart(memo_figure(build_elimination_figure, yearly, period), build_elimination_table(yearly), "elimination", log)
+    render_chart(memo_figure(build_elimination_figure, yearly, period), build_elimination_table(yearly), "elimination",
+                 log)
 
 
 def render_income(distribution: pd.DataFrame, benchmarks: pd.DataFrame, local_name: str | None,
@@ -80,7 +81,8 @@ def render_problems(monthly: pd.DataFrame, period: Period, log: ExportLog) -> No
     st.subheader(t("trends.problems_heading"))
     st.caption(t("trends.problems_caption"))
     quarterly = by_quarter(monthly)
-    render_chart(memo_figure(build_problem_figure, quarterly, period), build_problem_table(quarterly), "problems", log)
+    render_chart(memo_figure(build_problem_figure, quarterly, period), build_problem_table(quarterly), "problems",
+                 log)
 
 
 def render_indicators(series: pd.DataFrame, area_code: str, names: dict[str, str], period: Period, log: ExportLog) -> None:
@@ -93,7 +95,8 @@ def render_indicators(series: pd.DataFrame, area_code: str, names: dict[str, str
     if source != area_code:
         st.caption(t("trends.indicators_from", name=md_escape(names.get(source, source))))
     st.caption(t("trends.indicators_caption"))
-    render_chart(memo_figure(build_indicator_figure, series, period), build_indicator_series_table(series), "indicators", log)
+    render_chart(memo_figure(build_indicator_figure, series, period), build_indicator_series_table(series),
+                 "indicators", log)
     render_table(build_indicator_table(latest_vs_target(series)))
 
 
@@ -124,8 +127,8 @@ def render_compare(child_flows: pd.DataFrame | None, kids: pd.DataFrame, period:
     if totals.empty:
         st.info(t("trends.no_cases"))
         return
-    render_chart(memo_figure(build_compare_figure, totals, names, period), build_compare_series_table(totals, names, period),
-                 "compare", log)
+    render_chart(memo_figure(build_compare_figure, totals, names, period),
+                 build_compare_series_table(totals, names, period), "compare", log)
     table = build_ranking_table(ranking(totals, kids, period.cut))
     render_table(table)
     render_csv_download(t("trends.download_csv"), table, "trends_ranking.csv", "download_ranking", log,

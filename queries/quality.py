@@ -92,13 +92,18 @@ def _open_cases(asof: date):
     return and_(case_.identified_on <= asof, or_(case_.eliminated_on.is_(None), case_.eliminated_on > asof))
 
 
+def _rollup_for(check: str, rollup_where):
+    """The rollup that holds the check's households, when rollups stand in for the rows; else None."""
+    return ROLLUP_CHECKS.get(check) if rollup_where is not None else None
+
+
 def _household_conditions(check: str, asof: date, year: int | None, rollup_where=None):
     """For a household check: (the FROM clause, the WHERE conditions) naming the offending households.
     With rollup_where (a condition on a rollup's village_code), an ID check names the households its
     rollup holds there instead of checking every number."""
     h = household.c
-    if rollup_where is not None and check in ROLLUP_CHECKS:
-        table = ROLLUP_CHECKS[check]
+    table = _rollup_for(check, rollup_where)
+    if table is not None:
         return household, [h.id.in_(select(table.c.household_id).where(rollup_where(table.c.village_code)))]
     if check == "household_no_village":
         return household, [h.village_code.not_in(_village_codes())]
@@ -125,8 +130,8 @@ def _household_conditions(check: str, asof: date, year: int | None, rollup_where
 
 
 def _per_village(db: str, check: str, where, asof: date, year: int | None, rollup_where=None) -> pd.DataFrame:
-    if rollup_where is not None and check in ROLLUP_CHECKS:  # counted from the rollup alone
-        table = ROLLUP_CHECKS[check]
+    table = _rollup_for(check, rollup_where)
+    if table is not None:  # counted from the rollup alone
         statement = (select(table.c.village_code, func.count(func.distinct(table.c.household_id)).label(check))
                      .where(rollup_where(table.c.village_code)).group_by(table.c.village_code))
         return read(db, statement)

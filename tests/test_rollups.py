@@ -525,7 +525,6 @@ def test_a_rollup_table_made_by_an_older_version_is_made_again(sample_db_url, tm
     people (NOT NULL, which db.upgrade cannot add), and the 10M province's refresh failed on it."""
     from sqlalchemy import inspect, text
 
-    from db.rollups import refresh_villages
 
     target = tmp_path / "older.db"
     copy_sample(sample_db_url, target)
@@ -571,7 +570,6 @@ def test_an_import_never_half_fills_a_rollup_table_that_is_missing(sample_db_url
     instead of making the table and filling only the villages it touched."""
     from sqlalchemy import inspect
 
-    from db.rollups import refresh_villages
 
     target = tmp_path / "dropped.db"
     copy_sample(sample_db_url, target)

@@ -69,8 +69,7 @@ def show_area(view: View, tree) -> None:
             st.info(t("screen.personal_hidden" if view.screen else "warning_list.counts_only"))
         else:
             st.info(t("drill.no_children"))
-    # Household lists start at county level: above it the tabs give counts and ask to drill down (the
-    # newest 300 of a province's 145,000 warnings tell a leader little, and reading them cost 9 s at 10M).
+    # Household lists start at county level (components.warning_list.ROW_LEVELS says why).
     listed = rows and view.area_level in ROW_LEVELS
     why = "warning_list.counts_only" if not rows else "warning_list.drill_down_for_rows"
     with warned:
