@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from labels import t
 from tests.browser.conftest import SCREENSHOTS, wait_for_app
@@ -17,10 +18,10 @@ def test_risk_page_draws_heatmaps_and_heat_layer_offline(open_page):
     opened = open_page("/risk?area=429999105000&asof=2026-11-20", viewport=(1600, 2600))
     page = opened.page
     assert page.locator(EXCEPTION).count() == 0
-    charts = page.locator('[data-testid="stPlotlyChart"]')
-    charts.first.wait_for(timeout=60_000)
-    assert charts.count() == 2
-    assert page.locator(".js-plotly-plot .heatmaplayer").count() == 2
+    # Plotly draws each chart when its element arrives: wait for both, not only the first (ci15 counted
+    # one while the second was on its way).
+    expect(page.locator('[data-testid="stPlotlyChart"]')).to_have_count(2, timeout=60_000)
+    expect(page.locator(".js-plotly-plot .heatmaplayer")).to_have_count(2, timeout=30_000)
     page.wait_for_selector(MAP_FRAME, timeout=60_000)
     frame = page.locator(MAP_FRAME).element_handle().content_frame()
     frame.wait_for_function("() => document.querySelectorAll('canvas.leaflet-heatmap-layer').length == 1",
