@@ -129,6 +129,23 @@ rollup_warning = Table(
     Index("ix_rollup_warning_day", "day", "village_code"),
 )
 
+# The warning register: every firing row of those days (rollup_warning counts them per village), so
+# a list of a province's newest warnings is a sorted read of one day's rows and the rule's SQL runs
+# again for the few hundred households shown only (queries.warnings._newest). `newest` is the date
+# the list orders a rule by (queries.warnings._NEWEST_BY; NULL for the yearly rules, ordered by
+# household); `item` tells a household's 三保障 problems apart ('' for the other rules).
+rollup_warning_row = Table(
+    "rollup_warning_row",
+    metadata,
+    Column("day", Date, nullable=False),
+    Column("rule", String(32), nullable=False),
+    Column("village_code", AreaCode, nullable=False),
+    Column("household_id", Integer, nullable=False),
+    Column("item", String(16), nullable=False),
+    Column("newest", Date),
+    Index("ix_rollup_warning_row_day", "day", "rule", "village_code"),
+)
+
 # The households whose people's ID numbers fail the quality checks (queries.quality), kept as rows
 # so the quality page counts and lists them without checking every person's check digit. A bad ID
 # is a household's own matter (refreshed with its village); a shared ID links households of any
@@ -162,4 +179,5 @@ rollup_state = Table(
 # an older version made with other columns.
 ROLLUP_TABLES: tuple[str, ...] = ("rollup_case_spell", "rollup_case_mix", "rollup_problem_spell", "rollup_village",
                                   "rollup_income_bin", "rollup_under_line", "rollup_village_unit", "rollup_finding",
-                                  "rollup_warning", "rollup_bad_id", "rollup_shared_id")
+                                  "rollup_warning", "rollup_warning_row", "rollup_bad_id",
+                                  "rollup_shared_id")

@@ -9,19 +9,20 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 
 import pandas as pd
-from sqlalchemy import (Integer, Table, case, cast, delete, exists, false, func, insert, inspect, literal, or_, select,
-                        true)
+from sqlalchemy import (Date, Integer, Table, and_, case, cast, delete, exists, false, func, insert, inspect, literal,
+                        null, or_, select, true)
 from sqlalchemy.engine import Connection, Engine
 
 from db.compliance_sql import candidates_statement
 from db.quality_sql import id_fails, people, shared_id_numbers
 from db.rollup_schema import (ROLLUP_TABLES, rollup_bad_id, rollup_case_mix, rollup_case_spell, rollup_finding,
                               rollup_income_bin, rollup_problem_spell, rollup_shared_id, rollup_state,
-                              rollup_under_line, rollup_village, rollup_village_unit, rollup_warning)
+                              rollup_under_line, rollup_village, rollup_village_unit, rollup_warning,
+                              rollup_warning_row)
 from db.schema import (case_risk, guarantee_check, household, household_income, household_member, metadata,
                        monitoring_case, monitoring_line)
 from db.upgrade import upgrade
-from db.warning_sql import EVENT_START, STATEMENTS, income_year_statement
+from db.warning_sql import EVENT_START, NEWEST_BY, STATEMENTS, income_year_statement
 from rules.calendar import WEEK
 from rules.compliance import compliance_findings
 
@@ -39,6 +40,7 @@ def shape_name(tables: Sequence[Table]) -> str:
 # One state row covers every rollup table: they are always refreshed together (before the digest:
 # "case_spell", "village_rollups", "village_rollups_mix").
 CASE_SPELLS = shape_name([metadata.tables[name] for name in ROLLUP_TABLES])
+REGISTER_COLUMNS = ["day", "rule", "village_code", "household_id", "item", "newest"]
 VILLAGE_CHUNK = 500  # villages per IN list: well under every engine's bound-parameter limit
 
 
@@ -227,34 +229,40 @@ def warning_days(today: date | None = None) -> tuple[date, date]:
     return today, today - WEEK
 
 
-def _warning_rows(connection: Connection, day: date, villages: list[str] | None) -> list[dict]:
-    """Per village and rule: the warnings firing on the day, and how many of them started in the week."""
+def _register_warnings(connection: Connection, day: date, villages: list[str] | None) -> None:
+    """Every row firing on the day, rule by rule, into the warning register."""
     found = connection.execute(income_year_statement(day)).first()
     year, line = (int(found.year), float(found.amount)) if found else (None, None)
-    where = _in_villages(villages)
-    rows = []
     for rule_code, build in STATEMENTS.items():
-        statement = build(where, "county", day, year, line)  # plain date columns: the villages narrow
+        statement = build(_in_villages(villages), "county", day, year, line)  # plain date columns: the villages narrow
         if statement is None:
             continue
         firing = statement.subquery()
-        new_week = literal(0)
-        if rule_code in EVENT_START:
-            column, lag = EVENT_START[rule_code]
-            since = day - timedelta(days=NEW_WEEK_DAYS + lag)
-            new_week = func.sum(case((firing.c[column] > since, 1), else_=0))
-        grouped = select(firing.c.village_code, func.count().label("n"), new_week.label("new_week")).group_by(
-            firing.c.village_code)
-        rows += [{"day": day, "village_code": village, "rule": rule_code, "n": int(n), "new_week": int(new or 0)}
-                 for village, n, new in connection.execute(grouped)]
-    return rows
+        by = NEWEST_BY[rule_code]
+        newest = cast(null(), Date) if by == "household_id" else firing.c[by]
+        item = firing.c.item if "item" in firing.c else literal("")
+        connection.execute(insert(rollup_warning_row).from_select(
+            REGISTER_COLUMNS, select(literal(day, Date), literal(rule_code), firing.c.village_code,
+                                     firing.c.household_id, item, newest)))
+
+
+def _warning_count_select(day: date, villages: list[str] | None):
+    """Per village and rule, from the register: the warnings firing on the day, and how many of them
+    started in the week (an event rule's start is its `newest` date plus its lag: EVENT_START)."""
+    r = rollup_warning_row.c
+    started_in_week = or_(*(and_(r.rule == code, r.newest > day - timedelta(days=NEW_WEEK_DAYS + lag))
+                            for code, (_column, lag) in EVENT_START.items()))
+    return (select(literal(day, Date), r.village_code, r.rule, func.count(),
+                   func.sum(case((started_in_week, 1), else_=0)))
+            .where(r.day == day, true() if villages is None else r.village_code.in_(villages))
+            .group_by(r.village_code, r.rule))
 
 
 def _fill_warnings(connection: Connection, villages: list[str] | None, days: Sequence[date]) -> None:
     for day in days:
-        rows = _warning_rows(connection, day, villages)
-        if rows:
-            connection.execute(insert(rollup_warning), rows)
+        _register_warnings(connection, day, villages)
+        connection.execute(insert(rollup_warning).from_select(["day", "village_code", "rule", "n", "new_week"],
+                                                              _warning_count_select(day, villages)))
 
 
 def _fill(connection: Connection, villages: list[str] | None) -> None:
@@ -281,7 +289,7 @@ def _fill(connection: Connection, villages: list[str] | None) -> None:
 
 def _clear(connection: Connection, villages: list[str] | None) -> None:
     for table in (rollup_case_spell, rollup_case_mix, rollup_problem_spell, rollup_village, rollup_income_bin,
-                  rollup_under_line, rollup_village_unit, rollup_finding, rollup_warning, rollup_bad_id):
+                  rollup_under_line, rollup_village_unit, rollup_finding, rollup_warning, rollup_warning_row, rollup_bad_id):
         statement = delete(table)
         connection.execute(statement if villages is None else statement.where(table.c.village_code.in_(villages)))
 

@@ -159,3 +159,11 @@ STATEMENTS = {"should_monitor": should_monitor, "no_safety_net": no_safety_net,
 EVENT_START = {"new_guarantee_problem": ("checked", 0), "no_safety_net": ("identified", 0),
                "open_without_measure": ("identified", rule.NO_MEASURE_DAYS),
                "no_recent_visit": ("recent", rule.VISIT_DAYS)}
+
+# The column a capped list keeps the newest rows of, per rule (its "since" follows from it): the
+# event's date, or for the yearly rules (one row per household) the household. The warning register
+# (db.rollups) stores the date as `newest`; an event rule's start (EVENT_START) is the same column.
+NEWEST_BY = {"should_monitor": "household_id", "no_safety_net": "identified",
+             "income_below_line": "household_id", "spending_spike": "household_id",
+             "new_guarantee_problem": "checked", "open_without_measure": "identified",
+             "no_recent_visit": "recent"}

@@ -12,10 +12,10 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 
-from db.rollup_schema import rollup_warning
+from db.rollup_schema import rollup_warning, rollup_warning_row
 from db.rollups import CASE_SPELLS, NEW_WEEK_DAYS
 from db.schema import household
-from db.warning_sql import EVENT_START, STATEMENTS
+from db.warning_sql import EVENT_START, NEWEST_BY, STATEMENTS
 from queries.drill import in_area, income_year
 from queries.gateway import cached, read
 from queries.rollups import use_rollup
@@ -26,13 +26,6 @@ from rules.warnings import WARNING_RULES  # noqa: F401  (the rule codes these qu
 
 LIST_LIMIT = 300  # rows per rule in a list; the counts are always complete
 ROW_COLUMNS = ("household_id", "village_code", "head_name", "rule", "since", "evidence", "values")
-
-# The column a capped list keeps the newest of (the "since" date follows from it).
-_NEWEST_BY = {"should_monitor": "household_id", "no_safety_net": "identified",
-              "income_below_line": "household_id", "spending_spike": "household_id",
-              "new_guarantee_problem": "checked", "open_without_measure": "identified",
-              "no_recent_visit": "recent"}
-
 
 def _year_end(rows: pd.DataFrame, asof: date) -> pd.Series:
     return rows["year"].map(lambda year: min(date(int(year), 12, 31), asof))
@@ -88,26 +81,39 @@ def _firing(db: str, scope: Scope, area_code: str, area_level: str, asof: date,
 def _newest_order(rule_code: str) -> tuple[list[str], list[bool]]:
     """The columns (and directions) a list keeps the newest rows by; item breaks a tie of two
     problems of one household checked on one day, so SQL and pandas cut the list at the same row."""
-    columns = [_NEWEST_BY[rule_code], "household_id", *(["item"] if rule_code == "new_guarantee_problem" else [])]
+    columns = [NEWEST_BY[rule_code], "household_id", *(["item"] if rule_code == "new_guarantee_problem" else [])]
     return columns, [False] + [True] * (len(columns) - 1)
+
+
+def _register_order(rule_code: str) -> list:
+    """The register's rows in the list's order (_newest_order), for SQL to sort and cut."""
+    r = rollup_warning_row.c
+    if NEWEST_BY[rule_code] == "household_id":
+        return [r.household_id.desc()]
+    return [r.newest.desc(), r.household_id.asc(), r.item.asc()]
 
 
 @cached
 def _newest(db: str, scope: Scope, area_code: str, area_level: str, asof: date, rules: tuple[str, ...],
             limit: int) -> dict[str, pd.DataFrame]:
-    """The newest `limit` firing rows per rule, sorted and cut in SQL: what a list shows when the
-    counts come from the rollup (a province's warnings are never all read)."""
-    where = in_area(household.c.village_code, area_code, area_level, scope)
+    """The newest `limit` firing rows per rule when the rollup holds the day: the warning register
+    says which households they are (a sorted read of the day's rows, never the province's facts),
+    then the rule's SQL runs for those households only, for the evidence. It may yield a household's
+    other firing rows too (another problem or case): they are all firing rows, so the list's sort and
+    cut in area_warnings keep exactly the newest `limit`."""
+    r = rollup_warning_row.c
     year, line = income_year(db, asof)
     found = {}
     for rule_code in rules:
-        statement = STATEMENTS[rule_code](where, area_level, asof, year, line)
-        if statement is None:
+        chosen = read(db, select(r.household_id).where(
+            r.day == asof, r.rule == rule_code, in_area(r.village_code, area_code, area_level, scope))
+            .order_by(*_register_order(rule_code)).limit(limit))["household_id"]
+        if chosen.empty:
             continue
-        rows = statement.subquery()
-        columns, ascending = _newest_order(rule_code)
-        order = [rows.c[column].asc() if up else rows.c[column].desc() for column, up in zip(columns, ascending)]
-        found[rule_code] = read(db, select(rows).order_by(*order).limit(limit))
+        statement = STATEMENTS[rule_code](household.c.id.in_(sorted(set(chosen.tolist()))), "village", asof,
+                                          year, line)  # "village": start from those households, by key
+        if statement is not None:
+            found[rule_code] = read(db, statement)
     return found
 
 

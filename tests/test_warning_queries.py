@@ -276,3 +276,13 @@ def test_the_overlap_table_names_the_three_low_income_categories(sample_db_url):
 
     table = build_overlap_table(low_income_overlap(sample_db_url, EVERYTHING, COUNTY, "county", SAMPLE_UNTIL))
     assert list(table["category"]) == ["低保对象", "特困人员", "低保边缘家庭"]
+
+
+def test_an_event_warning_starts_on_the_date_its_list_orders_by():
+    # The warning register keeps one date per row (db.rollups: `newest`) and counts "new this week"
+    # from it: that holds only while each event rule's start is the column its list orders by.
+    from db.warning_sql import EVENT_START, NEWEST_BY
+
+    assert {code: column for code, (column, _lag) in EVENT_START.items()} == {
+        code: NEWEST_BY[code] for code in EVENT_START}
+    assert set(NEWEST_BY) == set(WARNING_RULES)
