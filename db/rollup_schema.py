@@ -7,7 +7,7 @@ import. Nothing else writes them; dropping them loses nothing (pages fall back t
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Date, DateTime, Float, Index, Integer, SmallInteger, String, Table
+from sqlalchemy import Column, Date, DateTime, Double, Float, Index, Integer, SmallInteger, String, Table
 
 from db.schema import AreaCode, metadata
 
@@ -146,6 +146,21 @@ rollup_warning_row = Table(
     Index("ix_rollup_warning_row_day", "day", "rule", "village_code"),
 )
 
+# Figures that hold on one day, per village, on the warning rollup's days: the seeds' indicators
+# (family "seed"), the measure coverage of open cases ("coverage") and the low-income overlap
+# ("overlap"), as db.day_figure_sql counts them. `figure` is "<key>.<column>": the statement, labour
+# capacity or category, then the count or sum; every figure adds up over villages.
+rollup_day_figure = Table(
+    "rollup_day_figure",
+    metadata,
+    Column("day", Date, nullable=False),
+    Column("village_code", AreaCode, nullable=False),
+    Column("family", String(16), nullable=False),
+    Column("figure", String(64), nullable=False),
+    Column("value", Double, nullable=False),  # counts, and 小额信贷 amounts
+    Index("ix_rollup_day_figure_day", "day", "family", "village_code"),
+)
+
 # The households whose people's ID numbers fail the quality checks (queries.quality), kept as rows
 # so the quality page counts and lists them without checking every person's check digit. A bad ID
 # is a household's own matter (refreshed with its village); a shared ID links households of any
@@ -179,5 +194,5 @@ rollup_state = Table(
 # an older version made with other columns.
 ROLLUP_TABLES: tuple[str, ...] = ("rollup_case_spell", "rollup_case_mix", "rollup_problem_spell", "rollup_village",
                                   "rollup_income_bin", "rollup_under_line", "rollup_village_unit", "rollup_finding",
-                                  "rollup_warning", "rollup_warning_row", "rollup_bad_id",
-                                  "rollup_shared_id")
+                                  "rollup_warning", "rollup_warning_row", "rollup_day_figure",
+                                  "rollup_bad_id", "rollup_shared_id")

@@ -15,8 +15,9 @@ from sqlalchemy.engine import Connection, Engine
 
 from db.compliance_sql import candidates_statement
 from db.quality_sql import id_fails, people, shared_id_numbers
-from db.rollup_schema import (ROLLUP_TABLES, rollup_bad_id, rollup_case_mix, rollup_case_spell, rollup_finding,
-                              rollup_income_bin, rollup_problem_spell, rollup_shared_id, rollup_state,
+from db.day_figure_sql import family_statements, figure_name
+from db.rollup_schema import (ROLLUP_TABLES, rollup_bad_id, rollup_case_mix, rollup_case_spell, rollup_day_figure,
+                              rollup_finding, rollup_income_bin, rollup_problem_spell, rollup_shared_id, rollup_state,
                               rollup_under_line, rollup_village, rollup_village_unit, rollup_warning,
                               rollup_warning_row)
 from db.schema import (case_risk, guarantee_check, household, household_income, household_member, metadata,
@@ -258,11 +259,31 @@ def _warning_count_select(day: date, villages: list[str] | None):
             .group_by(r.village_code, r.rule))
 
 
-def _fill_warnings(connection: Connection, villages: list[str] | None, days: Sequence[date]) -> None:
+def _day_figure_rows(connection: Connection, day: date, villages: list[str] | None) -> list[dict]:
+    """Per village: the day's figures of every family (db.day_figure_sql), one row per figure."""
+    found = connection.execute(income_year_statement(day)).first()
+    rows = []
+    for family, statements in family_statements(_in_villages(villages), day, found.year if found else None,
+                                                (household.c.village_code,)).items():
+        for statement, key in statements:
+            result = connection.execute(statement)
+            for record in result.mappings():
+                named = {column: value for column, value in record.items() if column not in ("village_code", key)}
+                rows += [{"day": day, "village_code": record["village_code"], "family": family,
+                          "figure": figure_name(record[key] if key in record else key, column), "value": float(value)}
+                         for column, value in named.items() if value is not None]
+    return rows
+
+
+def _fill_days(connection: Connection, villages: list[str] | None, days: Sequence[date]) -> None:
+    """The rollups kept per day: the warnings (register and counts) and the day figures."""
     for day in days:
         _register_warnings(connection, day, villages)
         connection.execute(insert(rollup_warning).from_select(["day", "village_code", "rule", "n", "new_week"],
                                                               _warning_count_select(day, villages)))
+        rows = _day_figure_rows(connection, day, villages)
+        for at in range(0, len(rows), 5_000):
+            connection.execute(insert(rollup_day_figure), rows[at:at + 5_000])
 
 
 def _fill(connection: Connection, villages: list[str] | None) -> None:
@@ -289,7 +310,8 @@ def _fill(connection: Connection, villages: list[str] | None) -> None:
 
 def _clear(connection: Connection, villages: list[str] | None) -> None:
     for table in (rollup_case_spell, rollup_case_mix, rollup_problem_spell, rollup_village, rollup_income_bin,
-                  rollup_under_line, rollup_village_unit, rollup_finding, rollup_warning, rollup_warning_row, rollup_bad_id):
+                  rollup_under_line, rollup_village_unit, rollup_finding, rollup_warning, rollup_warning_row,
+                  rollup_day_figure, rollup_bad_id):
         statement = delete(table)
         connection.execute(statement if villages is None else statement.where(table.c.village_code.in_(villages)))
 
@@ -319,7 +341,7 @@ def rebuild(engine: Engine, days: Sequence[date] | None = None) -> dict[str, flo
     with engine.begin() as connection:
         _clear(connection, None)
         _fill(connection, None)
-        _fill_warnings(connection, None, sorted(set(warning_days() if days is None else days)))
+        _fill_days(connection, None, sorted(set(warning_days() if days is None else days)))
         villages = connection.execute(select(func.count(func.distinct(rollup_case_spell.c.village_code)))).scalar()
         rows = connection.execute(select(func.count()).select_from(rollup_case_spell)).scalar()
         _mark(connection, int(villages or 0))
@@ -346,7 +368,7 @@ def refresh_villages(engine: Engine, villages: Iterable[str]) -> dict[str, float
             chunk = codes[at:at + VILLAGE_CHUNK]
             _clear(connection, chunk)
             _fill(connection, chunk)
-            _fill_warnings(connection, chunk, days)
+            _fill_days(connection, chunk, days)
         _mark(connection, len(codes))
     return {"villages": len(codes), "seconds": round(time.perf_counter() - started, 2)}
 

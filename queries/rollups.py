@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 import pandas as pd
 from sqlalchemy import case, func, select
@@ -11,7 +11,7 @@ from sqlalchemy.exc import DBAPIError
 
 from db.rollup_schema import rollup_case_spell, rollup_state
 from db.rollups import CASE_SPELLS
-from db.schema import household, import_batch, monitoring_case
+from db.schema import household, import_batch, metadata, monitoring_case
 from queries.gateway import cached, read
 
 LEDGER_KIND = "ledger"  # the import that changes cases; a rollup older than its last batch is stale
@@ -24,6 +24,18 @@ class Freshness:
     name: str
     refreshed_at: datetime | None
     fresh: bool
+
+
+@cached
+def held_days(db: str, table_name: str) -> frozenset[date]:
+    """The days a rollup kept per day holds (rollup_warning, rollup_day_figure; none on a database
+    that predates it)."""
+    table = metadata.tables[table_name]
+    try:
+        days = read(db, select(table.c.day).distinct())["day"]
+    except DBAPIError:
+        return frozenset()
+    return frozenset(pd.to_datetime(days).dt.date)
 
 
 @cached

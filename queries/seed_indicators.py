@@ -23,9 +23,12 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import func, select
 
-from db.schema import area, assistance, household, household_income, household_member, monitoring_case
+from db.day_figure_sql import figure_name, seed_statements
+from db.schema import area, household
+from queries import drill
+from queries.day_figures import stored_figures
 from queries.drill import in_area
 from queries.gateway import cached, read
 from queries.scope import Scope
@@ -40,13 +43,6 @@ SEED_TARGETS: dict[str, tuple[float | None, str]] = {
     "welfare_posts": (None, "higher"),
     "credit_overdue": (1.0, "lower"),
 }
-EMPLOYMENT_KINDS = ("employment", "public_welfare_post")
-
-
-def _in_force(m, asof: date):
-    return and_(m.started_on <= asof, or_(m.ended_on.is_(None), m.ended_on >= asof))
-
-
 def _share(numerator: float, denominator: float) -> float | None:
     return round(100 * numerator / denominator, 1) if denominator else None
 
@@ -59,50 +55,39 @@ def is_met(value: float | None, target: float | None, better: str) -> bool | Non
     return value >= target if better == "higher" else value < target
 
 
+def _seed_sums(db: str, scope: Scope, area_code: str, area_level: str, asof: date,
+               income_year: int | None) -> dict[str, float]:
+    """"<statement>.<column>" -> the area's count or sum (db.day_figure_sql.seed_statements), from the
+    day-figure rollup when it holds the day for the same income year, else from the rows."""
+    stored = stored_figures(db, scope, area_code, area_level, asof, "seed")
+    if stored is not None and income_year == drill.income_year(db, asof)[0]:
+        return {figure_name(key, column): value for key, column, value in stored.itertuples(index=False)}
+    here = in_area(household.c.village_code, area_code, area_level, scope)
+    sums = {}
+    for name, statement in seed_statements(here, asof, income_year).items():
+        frame = read(db, statement)
+        sums.update({figure_name(name, column): frame.at[0, column] for column in frame.columns if not frame.empty})
+    return sums
+
+
 @cached
 def seed_indicators(db: str, scope: Scope, area_code: str, area_level: str, asof: date,
                     income_year: int | None) -> pd.DataFrame:
     """One row per indicator: numerator, denominator, value (percent, or posts per village), target."""
-    h, m, mem, c, inc = household.c, assistance.c, household_member.c, monitoring_case.c, household_income.c
-    here = in_area(h.village_code, area_code, area_level, scope)
-    with_labour = func.coalesce(h.labor_capacity, "") != "none"
-    employed = or_(
-        exists().where(m.household_id == h.id, m.kind.in_(EMPLOYMENT_KINDS), _in_force(m, asof)),
-        exists().where(inc.household_id == h.id, inc.year == (income_year or -1), inc.wage > 0))
-    relocated = read(db, select(func.count().label("denominator"),
-                                func.sum(case((employed, 1), else_=0)).label("numerator"))
-                     .where(here, h.relocated.is_(True), with_labour))
-
-    followed = or_(h.poverty_status == "exited",
-                   exists().where(c.household_id == h.id, c.identified_on <= asof))
-    signed = exists().where(m.household_id == h.id, m.kind == "health", _in_force(m, asof))
-    people = read(db, select(
-        func.count().label("members"),
-        func.sum(case((mem.medical_insured.is_(True), 1), else_=0)).label("insured"),
-        func.sum(case((mem.health == "chronic", 1), else_=0)).label("chronic"),
-        func.sum(case((and_(mem.health == "chronic", signed), 1), else_=0)).label("signed"))
-        .select_from(household_member.join(household, h.id == mem.household_id))
-        .where(here, followed))
-
-    measures = read(db, select(
-        func.sum(case((m.kind == "public_welfare_post", 1), else_=0)).label("posts"),
-        func.sum(case((m.kind == "micro_credit", m.amount), else_=0)).label("credit"),
-        func.sum(case((and_(m.kind == "micro_credit", m.overdue_on <= asof), m.amount), else_=0)).label("overdue"))
-        .select_from(assistance.join(household, h.id == m.household_id))
-        .where(here, m.kind.in_(("public_welfare_post", "micro_credit")), _in_force(m, asof)))
+    sums = _seed_sums(db, scope, area_code, area_level, asof, income_year)
     villages = read(db, select(func.count().label("n")).where(
         area.c.level == "village", in_area(area.c.code, area_code, area_level, scope)))
 
-    def number(frame: pd.DataFrame, column: str) -> float:
-        value = frame.at[0, column] if not frame.empty else None
+    def number(name: str) -> float:
+        value = sums.get(name)
         return 0.0 if value is None or pd.isna(value) else float(value)
 
     counts = {
-        "relocated_employed": (number(relocated, "numerator"), number(relocated, "denominator")),
-        "medical_insured": (number(people, "insured"), number(people, "members")),
-        "chronic_signed": (number(people, "signed"), number(people, "chronic")),
-        "welfare_posts": (number(measures, "posts"), number(villages, "n")),
-        "credit_overdue": (number(measures, "overdue"), number(measures, "credit")),
+        "relocated_employed": (number("relocated.numerator"), number("relocated.denominator")),
+        "medical_insured": (number("people.insured"), number("people.members")),
+        "chronic_signed": (number("people.signed"), number("people.chronic")),
+        "welfare_posts": (number("measures.posts"), float(villages.at[0, "n"]) if not villages.empty else 0.0),
+        "credit_overdue": (number("measures.overdue"), number("measures.credit")),
     }
     rows = []
     for code, (numerator, denominator) in counts.items():

@@ -10,7 +10,6 @@ from datetime import date, timedelta
 
 import pandas as pd
 from sqlalchemy import select
-from sqlalchemy.exc import DBAPIError
 
 from db.rollup_schema import rollup_warning, rollup_warning_row
 from db.rollups import CASE_SPELLS, NEW_WEEK_DAYS
@@ -18,7 +17,7 @@ from db.schema import household
 from db.warning_sql import EVENT_START, NEWEST_BY, STATEMENTS
 from queries.drill import in_area, income_year
 from queries.gateway import cached, read
-from queries.rollups import use_rollup
+from queries.rollups import held_days, use_rollup
 from queries.masking import mask_frame
 from queries.scope import Scope, child_key
 from rules import warnings as rule
@@ -146,14 +145,9 @@ def area_warnings(db: str, scope: Scope, area_code: str, area_level: str, asof: 
     return mask_frame(found.reset_index(drop=True), scope.personal_detail)
 
 
-@cached
 def rollup_days(db: str) -> frozenset[date]:
     """The days the warning rollup holds (none on a database that predates it)."""
-    try:
-        days = read(db, select(rollup_warning.c.day).distinct())["day"]
-    except DBAPIError:
-        return frozenset()
-    return frozenset(pd.to_datetime(days).dt.date)
+    return held_days(db, rollup_warning.name)
 
 
 @cached

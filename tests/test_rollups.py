@@ -14,11 +14,11 @@ from db.engine import make_engine
 from db.imports.ledger import import_ledger
 from db.rollup_schema import (rollup_bad_id, rollup_case_mix, rollup_case_spell, rollup_finding, rollup_problem_spell,
                               rollup_shared_id, rollup_state, rollup_under_line, rollup_village, rollup_village_unit,
-                              rollup_warning, rollup_warning_row)
+                              rollup_warning, rollup_warning_row, rollup_day_figure)
 from db.rollups import CASE_SPELLS, rebuild, refresh_villages
 from db.schema import area, household, metadata, monitoring_line
 from queries.area_query import AreaQuery
-from queries.drill import village_figures
+from queries.drill import income_year, village_figures
 from queries.elimination_quality import elimination_quality
 from queries.gateway import clear_caches
 from queries.map import village_map_part
@@ -29,8 +29,11 @@ from queries.scope import Scope
 from queries.trend_cases import case_flows
 from queries.trend_checks import problem_flows
 from queries import compliance as compliance_queries
+from queries import coverage as coverage_queries
+from queries import seed_indicators as seed_queries
 from queries import quality as quality_queries
 from queries import warnings as warning_queries
+from queries.seed_indicators import seed_indicators
 from queries.risk import RiskFilter, cases_by_risk_type, new_cases_by_month, open_cases_by_village
 from rules.calendar import Period
 from tests.conftest import build_sample, copy_sample
@@ -383,6 +386,51 @@ def test_the_warning_rollup_equals_the_row_queries_on_the_days_it_holds(own_samp
     assert warning_queries._from_rollup(own_sample, scope, code, _level, other_day) is None
 
 
+def _day_figures(url: str) -> dict:
+    """The seeds' indicators (trends, briefing), measure coverage and low-income overlap (drill) at
+    the top and at a township on every date."""
+    code, level = _top(url)
+    scope = Scope(roots=((code, level),), household_detail=True)
+    figures = {}
+    for asof in ASOF_DATES:
+        year = income_year(url, asof)[0]
+        for at, at_level in ((code, level), (_first_township(url, code), "township")):
+            figures[asof, at, "seed"] = seed_indicators(url, scope, at, at_level, asof, year)
+            figures[asof, at, "coverage"] = coverage_queries.measure_coverage(url, scope, at, at_level, asof)
+            figures[asof, at, "overlap"] = coverage_queries.low_income_overlap(url, scope, at, at_level, asof)
+    return figures
+
+
+def test_the_day_figure_rollup_equals_the_row_queries_on_the_days_it_holds(own_sample, monkeypatch):
+    clear_caches()
+    oracle = _day_figures(own_sample)
+    engine = make_engine(own_sample)
+    rebuild(engine, days=ASOF_DATES)
+    engine.dispose()
+    clear_caches()
+
+    def rows_read(*args, **kwargs):
+        raise AssertionError("a figure above village level read the household rows")
+
+    for module, name in ((seed_queries, "seed_statements"), (coverage_queries, "coverage_statement"),
+                         (coverage_queries, "overlap_statements")):
+        monkeypatch.setattr(module, name, rows_read)
+    from_rollup = {key: frame for key, frame in _day_figures(own_sample).items() if key[1] == _top(own_sample)[0]}
+    monkeypatch.undo()
+    clear_caches()
+    everything = _day_figures(own_sample)  # the township too, whichever way it is read
+    code = _top(own_sample)[0]
+    assert oracle[ASOF_DATES[0], code, "coverage"]["open_cases"].sum() > 0
+    assert oracle[ASOF_DATES[0], code, "overlap"][["open", "eliminated", "none"]].to_numpy().sum() > 0
+    assert (oracle[ASOF_DATES[0], code, "seed"]["denominator"] > 0).all()
+    for key, expected in oracle.items():
+        found = from_rollup.get(key, everything[key])
+        # 小额信贷 amounts are summed per village first: equal up to the order of float additions.
+        pd.testing.assert_frame_equal(found, expected, check_exact=key[2] != "seed", rtol=1e-12, obj=str(key))
+    pd.testing.assert_frame_equal(everything[ASOF_DATES[1], code, "seed"], oracle[ASOF_DATES[1], code, "seed"],
+                                  check_exact=False, rtol=1e-12)
+
+
 def test_the_income_rollup_bins_as_the_trends_page_does():
     from db.rollups import INCOME_BIN_YUAN
 
@@ -409,7 +457,7 @@ def _rollup_rows(engine) -> list[tuple]:
         return sorted(((table.name, *row) for table in (rollup_case_spell, rollup_case_mix, rollup_problem_spell,
                                                         rollup_village, rollup_under_line, rollup_village_unit,
                                                         rollup_finding, rollup_warning, rollup_warning_row,
-                                                        rollup_bad_id, rollup_shared_id)
+                                                        rollup_day_figure, rollup_bad_id, rollup_shared_id)
                        for row in connection.execute(select(table))), key=repr)
 
 
