@@ -28,6 +28,9 @@ rollup_case_spell = Table(
     # database gains it through db.upgrade (its rows are not trusted until a rebuild: see db.rollups).
     Column("people", Integer),
     Index("ix_rollup_case_spell_village", "split", "village_code"),
+    # The as-of day's month of the coarse spells below is read from here by date.
+    Index("ix_rollup_case_spell_identified", "split", "identified_on"),
+    Index("ix_rollup_case_spell_eliminated", "split", "eliminated_on"),
 )
 
 # Cases per village, case type, combination of risk types and re-entry (",illness,disability,": sorted, with a
@@ -57,6 +60,8 @@ rollup_problem_spell = Table(
     Column("checked_on", Date, nullable=False),
     Column("resolved_on", Date),
     Column("n", Integer, nullable=False),
+    Index("ix_rollup_problem_spell_checked", "checked_on"),
+    Index("ix_rollup_problem_spell_resolved", "resolved_on"),
 )
 
 # Households per village now (the row queries count them without a date): the drill's 户数 and 已脱贫户.
@@ -129,6 +134,54 @@ rollup_warning = Table(
     Index("ix_rollup_warning_day", "day", "village_code"),
 )
 
+# The spells again at coarser grains for the trends above village level: per area of each level
+# (`grain`: province, city, county, township; `area_code` is that area's 12-digit code) with both
+# dates cut to the first of their month, summed: an area's cases are counted in a few thousand rows
+# (breakdown key × start month × end month), not one row per case.
+# Only the as-of day's own month needs days: queries.spell_source takes that month from the village
+# spells above, so any as-of day still gives the row queries' answer.
+rollup_case_month = Table(
+    "rollup_case_month",
+    metadata,
+    Column("grain", String(16), nullable=False),
+    Column("area_code", AreaCode, nullable=False),
+    Column("split", String(16), nullable=False),
+    Column("key", String(24), nullable=False),
+    Column("elimination_kind", String(16)),
+    Column("identified_on", Date, nullable=False),  # the first of the month
+    Column("eliminated_on", Date),
+    Column("n", Integer, nullable=False),
+    Index("ix_rollup_case_month_area", "grain", "split", "area_code"),
+)
+
+rollup_problem_month = Table(
+    "rollup_problem_month",
+    metadata,
+    Column("grain", String(16), nullable=False),
+    Column("area_code", AreaCode, nullable=False),
+    Column("item", String(24), nullable=False),
+    Column("checked_on", Date, nullable=False),  # the first of the month
+    Column("resolved_on", Date),
+    Column("n", Integer, nullable=False),
+    Index("ix_rollup_problem_month_area", "grain", "area_code"),
+)
+
+# The income bins again per area of each level above the village (as the month spells above): the
+# trends page's quantiles for an area read its own bins, not its villages'.
+rollup_income_bin_area = Table(
+    "rollup_income_bin_area",
+    metadata,
+    Column("grain", String(16), nullable=False),
+    Column("area_code", AreaCode, nullable=False),
+    Column("year", SmallInteger, nullable=False),
+    Column("bin", Integer, nullable=False),
+    Column("households", Integer, nullable=False),
+    Column("people", Integer, nullable=False),
+    Column("income", Double, nullable=False),
+    Column("under_line", Integer, nullable=False),
+    Index("ix_rollup_income_bin_area", "grain", "area_code"),
+)
+
 # The warning register: every firing row of those days (rollup_warning counts them per village), so
 # a list of a province's newest warnings is a sorted read of one day's rows and the rule's SQL runs
 # again for the few hundred households shown only (queries.warnings._newest). `newest` is the date
@@ -194,5 +247,6 @@ rollup_state = Table(
 # an older version made with other columns.
 ROLLUP_TABLES: tuple[str, ...] = ("rollup_case_spell", "rollup_case_mix", "rollup_problem_spell", "rollup_village",
                                   "rollup_income_bin", "rollup_under_line", "rollup_village_unit", "rollup_finding",
-                                  "rollup_warning", "rollup_warning_row", "rollup_day_figure",
-                                  "rollup_bad_id", "rollup_shared_id")
+                                  "rollup_warning", "rollup_warning_row", "rollup_day_figure", "rollup_case_month",
+                                  "rollup_problem_month", "rollup_income_bin_area", "rollup_bad_id",
+                                  "rollup_shared_id")

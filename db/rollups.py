@@ -9,15 +9,17 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 
 import pandas as pd
-from sqlalchemy import (Date, Integer, Table, and_, case, cast, delete, exists, false, func, insert, inspect, literal,
-                        null, or_, select, true)
+from sqlalchemy import (Date, Integer, Table, and_, case, cast, delete, exists, extract, false, func, insert, inspect,
+                        literal, null, or_, select, true)
 from sqlalchemy.engine import Connection, Engine
 
 from db.compliance_sql import candidates_statement
 from db.quality_sql import id_fails, people, shared_id_numbers
 from db.day_figure_sql import family_statements, figure_name
 from db.rollup_schema import (ROLLUP_TABLES, rollup_bad_id, rollup_case_mix, rollup_case_spell, rollup_day_figure,
-                              rollup_finding, rollup_income_bin, rollup_problem_spell, rollup_shared_id, rollup_state,
+                              rollup_case_month, rollup_finding, rollup_income_bin, rollup_income_bin_area,
+                              rollup_problem_month,
+                              rollup_problem_spell, rollup_shared_id, rollup_state,
                               rollup_under_line, rollup_village, rollup_village_unit, rollup_warning,
                               rollup_warning_row)
 from db.schema import (case_risk, guarantee_check, household, household_income, household_member, metadata,
@@ -172,6 +174,68 @@ def _problem_spell_select(villages: list[str] | None):
     statement = select(*columns, func.count().label("n")).select_from(joined).where(check.ok == false())
     statement = statement.where(_in_villages(villages))
     return statement.group_by(*columns)
+
+
+# The coarse rollups' grains, one per level above the village: an area's code keeps this many digits
+# (queries.scope.PREFIX_LENGTH). A page grouping by a level reads that level's rows: a province by
+# city reads a few thousand rows per city, whatever the households.
+AREA_GRAINS = {"province": 2, "city": 4, "county": 6, "township": 9}
+CODE_LENGTH = 12
+
+
+def _coarse_copy(connection: Connection, source: Table, target: Table, keys: dict, sums: list[str],
+                 villages: list[str] | None, finish=lambda row: row) -> None:
+    """Sum a village rollup into `target` per area of every grain, by `keys` (name: expression over
+    the source), for the areas holding the listed villages (every area: None); `finish` turns a
+    grouped row into the target's row."""
+    s = source.c
+    for grain, keep in AREA_GRAINS.items():
+        prefix = func.substr(s.village_code, 1, keep)
+        areas = None if villages is None else sorted({code[:keep] for code in villages})
+        for batch in [None] if areas is None else [areas[at:at + VILLAGE_CHUNK] for at in range(0, len(areas),
+                                                                                                VILLAGE_CHUNK)]:
+            stale = delete(target).where(target.c.grain == grain)
+            if batch is not None:
+                stale = stale.where(target.c.area_code.in_([code.ljust(CODE_LENGTH, "0") for code in batch]))
+            connection.execute(stale)
+            grouped = connection.execute(select(prefix, *keys.values(), *(func.sum(s[name]) for name in sums))
+                                         .where(true() if batch is None else prefix.in_(batch))
+                                         .group_by(prefix, *keys.values()))
+            rows = [finish({"grain": grain, "area_code": code.ljust(CODE_LENGTH, "0"),
+                            **dict(zip([*keys, *sums], values))}) for code, *values in grouped]
+            for at in range(0, len(rows), 5_000):
+                connection.execute(insert(target), rows[at:at + 5_000])
+
+
+def _by_month(start: str, end: str):
+    """Keys that cut a spell's two dates to their month, and the finish that makes them dates again."""
+    def keys(s) -> dict:
+        return {"start_year": extract("year", s[start]), "start_month": extract("month", s[start]),
+                "end_year": extract("year", s[end]), "end_month": extract("month", s[end])}
+
+    def finish(row: dict) -> dict:
+        for column, year, month in ((start, row.pop("start_year"), row.pop("start_month")),
+                                    (end, row.pop("end_year"), row.pop("end_month"))):
+            row[column] = None if year is None or pd.isna(year) else date(int(year), int(month), 1)
+        return row
+
+    return keys, finish
+
+
+def _fill_areas(connection: Connection, villages: list[str] | None) -> None:
+    """The coarse rollups: case and problem spells by month, income bins, per area of every grain."""
+    s = rollup_case_spell.c
+    month_keys, finish = _by_month("identified_on", "eliminated_on")
+    _coarse_copy(connection, rollup_case_spell, rollup_case_month,
+                 {"split": s.split, "key": s.key, "elimination_kind": s.elimination_kind, **month_keys(s)}, ["n"],
+                 villages, finish)
+    p = rollup_problem_spell.c
+    month_keys, finish = _by_month("checked_on", "resolved_on")
+    _coarse_copy(connection, rollup_problem_spell, rollup_problem_month, {"item": p.item, **month_keys(p)}, ["n"],
+                 villages, finish)
+    b = rollup_income_bin.c
+    _coarse_copy(connection, rollup_income_bin, rollup_income_bin_area, {"year": b.year, "bin": b.bin},
+                 ["households", "people", "income", "under_line"], villages)
 
 
 def _bad_id_select(villages: list[str] | None):
@@ -341,6 +405,7 @@ def rebuild(engine: Engine, days: Sequence[date] | None = None) -> dict[str, flo
     with engine.begin() as connection:
         _clear(connection, None)
         _fill(connection, None)
+        _fill_areas(connection, None)
         _fill_days(connection, None, sorted(set(warning_days() if days is None else days)))
         villages = connection.execute(select(func.count(func.distinct(rollup_case_spell.c.village_code)))).scalar()
         rows = connection.execute(select(func.count()).select_from(rollup_case_spell)).scalar()
@@ -369,6 +434,7 @@ def refresh_villages(engine: Engine, villages: Iterable[str]) -> dict[str, float
             _clear(connection, chunk)
             _fill(connection, chunk)
             _fill_days(connection, chunk, days)
+        _fill_areas(connection, codes)  # the areas holding those villages, summed again
         _mark(connection, len(codes))
     return {"villages": len(codes), "seconds": round(time.perf_counter() - started, 2)}
 

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Integer, case, cast, func, select
 
-from db.rollup_schema import rollup_income_bin
+from db.rollup_schema import rollup_income_bin_area
 from db.schema import NATIONAL_RURAL_SERIES, area_income, household, household_income, income_benchmark, monitoring_line
 from queries.areas import scope_filter
 from queries.gateway import cached, read
@@ -83,16 +83,13 @@ def quantiles_from_bins(bins: pd.DataFrame) -> pd.DataFrame:
 
 
 def _rollup_histogram(db: str, scope: Scope, area_code: str, area_level: str) -> pd.DataFrame:
-    """The same bins summed from the village rollup (one row per village, year and bin)."""
+    """The same bins, the area's own from the coarse rollup (rollup_income_bin_area: one row per year
+    and bin, whatever its villages and households)."""
     if not scope.covers(area_code, area_level):
         raise ScopeError(area_code)
-    binned = rollup_income_bin.c
-    statement = (select(binned.year, binned.bin, func.sum(binned.households).label("households"),
-                        func.sum(binned.people).label("people"), func.sum(binned.income).label("income"),
-                        func.sum(binned.under_line).label("under_line"))
-                 .where(binned.village_code.between(*code_range(area_code, area_level)))
-                 .group_by(binned.year, binned.bin))
-    return read(db, statement)
+    binned = rollup_income_bin_area.c
+    return read(db, select(binned.year, binned.bin, binned.households, binned.people, binned.income, binned.under_line)
+                .where(binned.grain == area_level, binned.area_code == area_code))
 
 
 @cached

@@ -8,13 +8,15 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select
 
 from db.engine import make_engine
 from db.imports.ledger import import_ledger
-from db.rollup_schema import (rollup_bad_id, rollup_case_mix, rollup_case_spell, rollup_finding, rollup_problem_spell,
+from db.rollup_schema import (rollup_bad_id, rollup_case_mix, rollup_case_spell, rollup_finding, rollup_income_bin,
+                              rollup_problem_spell,
                               rollup_shared_id, rollup_state, rollup_under_line, rollup_village, rollup_village_unit,
-                              rollup_warning, rollup_warning_row, rollup_day_figure)
+                              rollup_warning, rollup_warning_row, rollup_day_figure, rollup_case_month,
+                              rollup_problem_month, rollup_income_bin_area)
 from db.rollups import CASE_SPELLS, rebuild, refresh_villages
 from db.schema import area, household, metadata, monitoring_line
 from queries.area_query import AreaQuery
@@ -123,6 +125,57 @@ def test_rollup_figures_equal_the_row_queries_at_several_dates(own_sample):
     assert sum(int(frame["new_cases_4w"].sum()) for frame in oracle.values() if "new_cases_4w" in frame) > 0
     for key, expected in oracle.items():
         pd.testing.assert_frame_equal(from_rollup[key], expected, obj=str(key))
+
+
+def _trend_frames(url: str, asof: dt.date) -> dict:
+    """The trends page's case flows (by the top area and by township, both breakdowns), problem flows
+    and income distribution at the top area and a township."""
+    code, level = _top(url)
+    township = _first_township(url, code)
+    scope = Scope(roots=((code, level),), household_detail=True)
+    clear_caches()
+    frames = {}
+    for at, at_level in ((code, level), (township, "township")):
+        for split in ("case_type", "risk"):
+            for group in dict.fromkeys((at_level, "township")):
+                frames[at, split, group] = case_flows(url, scope, at, at_level, group, Period(FIRST, asof), split)
+        frames[at, "problems"] = problem_flows(url, scope, at, at_level, Period(FIRST, asof))
+        frames[at, "income"] = income_distribution(url, scope, at, at_level, FIRST.year, asof.year)
+    return frames
+
+
+@pytest.mark.parametrize("asof", [ASOF_DATES[0], ASOF_DATES[3]])
+def test_the_trends_above_village_level_read_the_coarse_rollups(own_sample, asof):
+    # With the village spells of every month but the as-of day's gone, and no village income bins,
+    # the trends still give the row queries' answer: they came from the per-area month spells and bins.
+    engine = make_engine(own_sample)
+    rebuild(engine)
+    oracle = _trend_frames(own_sample, asof)
+    first = asof.replace(day=1)
+    case_spell, problem_spell = rollup_case_spell.c, rollup_problem_spell.c
+    with engine.begin() as connection:
+        spells = connection.execute(select(func.count()).select_from(rollup_case_spell)).scalar()
+        coarse = connection.execute(select(func.count()).select_from(rollup_case_month)
+                                    .where(rollup_case_month.c.grain == "county")).scalar()
+        removed = connection.execute(delete(rollup_case_spell).where(
+            case_spell.identified_on < first, or_(case_spell.eliminated_on.is_(None),
+                                                  case_spell.eliminated_on < first))).rowcount
+        connection.execute(delete(rollup_case_spell).where(case_spell.identified_on > asof))
+        connection.execute(delete(rollup_problem_spell).where(
+            problem_spell.checked_on < first, or_(problem_spell.resolved_on.is_(None),
+                                                  problem_spell.resolved_on < first)))
+        connection.execute(delete(rollup_income_bin))
+    try:
+        assert removed > 0
+        found = _trend_frames(own_sample, asof)
+        assert sum(int(frame["identified"].sum()) for frame in oracle.values() if "identified" in frame) > 0
+        for key, expected in oracle.items():
+            pd.testing.assert_frame_equal(found[key], expected, obj=str(key))
+        assert 0 < coarse < spells  # fewer rows than the village spells they stand for
+    finally:
+        rebuild(engine)
+        engine.dispose()
+        clear_caches()
 
 
 def _risk_filters(asof: dt.date) -> list[RiskFilter]:
@@ -457,7 +510,8 @@ def _rollup_rows(engine) -> list[tuple]:
         return sorted(((table.name, *row) for table in (rollup_case_spell, rollup_case_mix, rollup_problem_spell,
                                                         rollup_village, rollup_under_line, rollup_village_unit,
                                                         rollup_finding, rollup_warning, rollup_warning_row,
-                                                        rollup_day_figure, rollup_bad_id, rollup_shared_id)
+                                                        rollup_day_figure, rollup_case_month, rollup_problem_month,
+                                                        rollup_income_bin_area, rollup_bad_id, rollup_shared_id)
                        for row in connection.execute(select(table))), key=repr)
 
 
