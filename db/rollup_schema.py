@@ -234,6 +234,20 @@ rollup_shared_id = Table(
     Column("village_code", AreaCode, nullable=False, index=True),
 )
 
+# The households the other household checks of the quality page find (db.quality_sql): those that
+# hold whatever the day (day NULL: a village code not in the area list, a size unlike the members
+# listed) with their village, and those about the cases open on a day (no risk type, no income
+# record) on the warning rollup's days.
+rollup_check_household = Table(
+    "rollup_check_household",
+    metadata,
+    Column("check", String(32), nullable=False),
+    Column("day", Date),
+    Column("village_code", AreaCode, nullable=False),
+    Column("household_id", Integer, nullable=False),
+    Index("ix_rollup_check_household", "check", "day", "village_code"),
+)
+
 # When each rollup was last built; a rollup older than the newest finished import is stale.
 rollup_state = Table(
     "rollup_state",
@@ -249,4 +263,4 @@ ROLLUP_TABLES: tuple[str, ...] = ("rollup_case_spell", "rollup_case_mix", "rollu
                                   "rollup_income_bin", "rollup_under_line", "rollup_village_unit", "rollup_finding",
                                   "rollup_warning", "rollup_warning_row", "rollup_day_figure", "rollup_case_month",
                                   "rollup_problem_month", "rollup_income_bin_area", "rollup_bad_id",
-                                  "rollup_shared_id")
+                                  "rollup_shared_id", "rollup_check_household")

@@ -14,9 +14,10 @@ from sqlalchemy import (Date, Integer, Table, and_, case, cast, delete, exists, 
 from sqlalchemy.engine import Connection, Engine
 
 from db.compliance_sql import candidates_statement
-from db.quality_sql import id_fails, people, shared_id_numbers
+from db.quality_sql import (DAY_CHECKS, STANDING_CHECKS, check_conditions, id_fails, people,
+                            shared_id_numbers)
 from db.day_figure_sql import family_statements, figure_name
-from db.rollup_schema import (ROLLUP_TABLES, rollup_bad_id, rollup_case_mix, rollup_case_spell, rollup_day_figure,
+from db.rollup_schema import (ROLLUP_TABLES, rollup_bad_id, rollup_case_mix, rollup_check_household, rollup_case_spell, rollup_day_figure,
                               rollup_case_month, rollup_finding, rollup_income_bin, rollup_income_bin_area,
                               rollup_problem_month,
                               rollup_problem_spell, rollup_shared_id, rollup_state,
@@ -339,12 +340,26 @@ def _day_figure_rows(connection: Connection, day: date, villages: list[str] | No
     return rows
 
 
+def _check_households(connection: Connection, villages: list[str] | None, checks: Sequence[str],
+                      day: date | None) -> None:
+    """The households each quality check finds in the villages into rollup_check_household (day:
+    the day the check is about, or None for the checks that hold whatever the day)."""
+    found = connection.execute(income_year_statement(day)).first() if day else None
+    for check in checks:
+        joined, conditions = check_conditions(check, day, found.year if found else None)
+        connection.execute(insert(rollup_check_household).from_select(
+            ["check", "day", "village_code", "household_id"],
+            select(literal(check), literal(day, Date) if day else cast(null(), Date), household.c.village_code,
+                   household.c.id).distinct().select_from(joined).where(_in_villages(villages), *conditions)))
+
+
 def _fill_days(connection: Connection, villages: list[str] | None, days: Sequence[date]) -> None:
     """The rollups kept per day: the warnings (register and counts) and the day figures."""
     for day in days:
         _register_warnings(connection, day, villages)
         connection.execute(insert(rollup_warning).from_select(["day", "village_code", "rule", "n", "new_week"],
                                                               _warning_count_select(day, villages)))
+        _check_households(connection, villages, DAY_CHECKS, day)
         rows = _day_figure_rows(connection, day, villages)
         for at in range(0, len(rows), 5_000):
             connection.execute(insert(rollup_day_figure), rows[at:at + 5_000])
@@ -369,13 +384,14 @@ def _fill(connection: Connection, villages: list[str] | None) -> None:
     connection.execute(insert(rollup_village_unit).from_select(["village_code", "unit_code"],
                                                                _village_unit_select(villages)))
     connection.execute(insert(rollup_bad_id).from_select(["village_code", "household_id"], _bad_id_select(villages)))
+    _check_households(connection, villages, STANDING_CHECKS, None)
     _refresh_shared_ids(connection, villages)
 
 
 def _clear(connection: Connection, villages: list[str] | None) -> None:
     for table in (rollup_case_spell, rollup_case_mix, rollup_problem_spell, rollup_village, rollup_income_bin,
                   rollup_under_line, rollup_village_unit, rollup_finding, rollup_warning, rollup_warning_row,
-                  rollup_day_figure, rollup_bad_id):
+                  rollup_day_figure, rollup_bad_id, rollup_check_household):
         statement = delete(table)
         connection.execute(statement if villages is None else statement.where(table.c.village_code.in_(villages)))
 

@@ -11,26 +11,26 @@ import re
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import and_, case, exists, func, not_, or_, select
+from sqlalchemy import case, exists, func, not_, select
 
-from db.quality_sql import id_fails, people, shared_id_numbers
-from db.rollup_schema import rollup_bad_id, rollup_shared_id
+from db.quality_sql import DAY_CHECKS, STANDING_CHECKS, check_conditions
+from db.rollup_schema import rollup_bad_id, rollup_check_household, rollup_shared_id
 from db.rollups import CASE_SPELLS
-from db.schema import (area, area_boundary, case_risk, household, household_income, household_member,
-                       import_batch, import_problem, monitoring_case)
+from db.schema import area, area_boundary, household, household_member, import_batch, import_problem
 from queries.drill import in_area, income_year
 from queries.gateway import cached, read
 from queries.households import household_rows_allowed
 from queries.masking import mask_frame, mask_id_number, mask_phone
-from queries.rollups import use_rollup
+from queries.rollups import held_days, use_rollup
 from queries.scope import Scope, child_key
 
 CHECKS = ("village_no_boundary", "household_no_village", "bad_id_number", "id_in_two_households",
           "open_case_no_risk", "open_case_no_income", "size_mismatch")
 HOUSEHOLD_CHECKS = CHECKS[1:]
 LIST_LIMIT = 200
-# The ID checks read every person's number; the rollups keep the households they find (db.rollups).
-ROLLUP_CHECKS = {"bad_id_number": rollup_bad_id, "id_in_two_households": rollup_shared_id}
+# The ID checks read every person's number; their rollups keep the households they find (db.rollups),
+# as rollup_check_household does for the other household checks.
+ID_ROLLUPS = {"bad_id_number": rollup_bad_id, "id_in_two_households": rollup_shared_id}
 HISTORY_LIMIT = 200
 # ID numbers (18, 20 or 22 characters, or anything that long) and mobile numbers inside a problem's
 # value or message: a problem may quote the cell it is about.
@@ -83,59 +83,41 @@ def mask_problem_text(text: str | None) -> str | None:
     return _PHONE_LIKE.sub(lambda match: mask_phone(match.group(0)), text)
 
 
-def _village_codes():
-    return select(area.c.code).where(area.c.level == "village")
+def _rollup_for(db: str, check: str, rollup_where, asof: date):
+    """(rollup table, its conditions) holding the check's households when rollups stand in for the
+    rows (a day check only on a day the rollup holds); else None."""
+    if rollup_where is None:
+        return None
+    if check in ID_ROLLUPS:
+        return ID_ROLLUPS[check], []
+    held = rollup_check_household.c
+    if check in STANDING_CHECKS:
+        return rollup_check_household, [held.check == check, held.day.is_(None)]
+    if check in DAY_CHECKS and asof in held_days(db, rollup_check_household.name):
+        return rollup_check_household, [held.check == check, held.day == asof]
+    return None
 
 
-def _open_cases(asof: date):
-    case_ = monitoring_case.c
-    return and_(case_.identified_on <= asof, or_(case_.eliminated_on.is_(None), case_.eliminated_on > asof))
-
-
-def _rollup_for(check: str, rollup_where):
-    """The rollup that holds the check's households, when rollups stand in for the rows; else None."""
-    return ROLLUP_CHECKS.get(check) if rollup_where is not None else None
-
-
-def _household_conditions(check: str, asof: date, year: int | None, rollup_where=None):
+def _household_conditions(db: str, check: str, asof: date, year: int | None, rollup_where=None):
     """For a household check: (the FROM clause, the WHERE conditions) naming the offending households.
-    With rollup_where (a condition on a rollup's village_code), an ID check names the households its
-    rollup holds there instead of checking every number."""
-    h = household.c
-    table = _rollup_for(check, rollup_where)
-    if table is not None:
-        return household, [h.id.in_(select(table.c.household_id).where(rollup_where(table.c.village_code)))]
-    if check == "household_no_village":
-        return household, [h.village_code.not_in(_village_codes())]
-    if check == "bad_id_number":
-        everyone = people()
-        bad = select(everyone.c.household_id).where(id_fails(everyone.c.id_number))
-        return household, [h.id.in_(bad)]
-    if check == "id_in_two_households":
-        again = people(name="again")
-        shared = shared_id_numbers(people())
-        return household, [h.id.in_(select(again.c.household_id).where(again.c.id_number.in_(shared)))]
-    if check == "open_case_no_risk":
-        return (monitoring_case.join(household, h.id == monitoring_case.c.household_id),
-                [_open_cases(asof), not_(exists().where(case_risk.c.case_id == monitoring_case.c.id))])
-    if check == "open_case_no_income":
-        income = exists().where(household_income.c.household_id == h.id, household_income.c.year == year)
-        return (monitoring_case.join(household, h.id == monitoring_case.c.household_id),
-                [_open_cases(asof), not_(income)])
-    if check == "size_mismatch":
-        members = (select(household_member.c.household_id, func.count().label("people"))
-                   .group_by(household_member.c.household_id).subquery("members"))
-        return (household.join(members, members.c.household_id == h.id), [members.c.people != h.size])
-    raise ValueError(f"unknown check: {check}")
+    With rollup_where (a condition on a rollup's village_code), the households its rollup holds
+    there instead of checking every household (db.quality_sql.check_conditions)."""
+    rollup = _rollup_for(db, check, rollup_where, asof)
+    if rollup is not None:
+        table, conditions = rollup
+        return household, [household.c.id.in_(select(table.c.household_id)
+                                              .where(rollup_where(table.c.village_code), *conditions))]
+    return check_conditions(check, asof, year)
 
 
 def _per_village(db: str, check: str, where, asof: date, year: int | None, rollup_where=None) -> pd.DataFrame:
-    table = _rollup_for(check, rollup_where)
-    if table is not None:  # counted from the rollup alone
+    rollup = _rollup_for(db, check, rollup_where, asof)
+    if rollup is not None:  # counted from the rollup alone
+        table, conditions = rollup
         statement = (select(table.c.village_code, func.count(func.distinct(table.c.household_id)).label(check))
-                     .where(rollup_where(table.c.village_code)).group_by(table.c.village_code))
+                     .where(rollup_where(table.c.village_code), *conditions).group_by(table.c.village_code))
         return read(db, statement)
-    joined, conditions = _household_conditions(check, asof, year)
+    joined, conditions = check_conditions(check, asof, year)
     statement = (select(household.c.village_code, func.count(func.distinct(household.c.id)).label(check))
                  .select_from(joined).where(where, *conditions).group_by(household.c.village_code))
     return read(db, statement)
@@ -208,7 +190,7 @@ def check_list(db: str, scope: Scope, check: str, area_code: str, area_level: st
     if check not in HOUSEHOLD_CHECKS:
         raise ValueError(f"unknown check: {check}")
     year, _ = income_year(db, asof)
-    joined, conditions = _household_conditions(check, asof, year, _rollup_where(db, scope, area_code, area_level))
+    joined, conditions = _household_conditions(db, check, asof, year, _rollup_where(db, scope, area_code, area_level))
     h = household.c
     statement = (select(h.id, h.external_id, h.village_code, h.head_name, h.id_number, h.size)
                  .select_from(joined)

@@ -32,7 +32,7 @@ def held_days(db: str, table_name: str) -> frozenset[date]:
     that predates it)."""
     table = metadata.tables[table_name]
     try:
-        days = read(db, select(table.c.day).distinct())["day"]
+        days = read(db, select(table.c.day).where(table.c.day.is_not(None)).distinct())["day"]
     except DBAPIError:
         return frozenset()
     return frozenset(pd.to_datetime(days).dt.date)

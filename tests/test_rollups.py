@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, func, insert, or_, select
 
 from db.engine import make_engine
 from db.imports.ledger import import_ledger
@@ -18,7 +18,7 @@ from db.rollup_schema import (rollup_bad_id, rollup_case_mix, rollup_case_spell,
                               rollup_warning, rollup_warning_row, rollup_day_figure, rollup_case_month,
                               rollup_problem_month, rollup_income_bin_area)
 from db.rollups import CASE_SPELLS, rebuild, refresh_villages
-from db.schema import area, household, metadata, monitoring_line
+from db.schema import area, case_risk, household, household_income, metadata, monitoring_case, monitoring_line
 from queries.area_query import AreaQuery
 from queries.drill import income_year, village_figures
 from queries.elimination_quality import elimination_quality
@@ -260,7 +260,8 @@ def test_the_findings_rollup_counts_what_the_rules_find(own_sample):
 
 
 def _quality_figures(url: str) -> dict:
-    """The quality page's counts (per child area) and its ID-check lists, at the top and a township."""
+    """The quality page's counts (per child area) and its household checks' lists, at the top and a
+    township."""
     code, level = _top(url)
     township = _first_township(url, code)
     scope = Scope(roots=((code, level),), household_detail=True)
@@ -268,7 +269,7 @@ def _quality_figures(url: str) -> dict:
     figures = {}
     for at, at_level, child_level in ((code, level, "township"), (township, "township", "village")):
         figures[at, "counts"] = quality_queries.quality_checks(url, scope, at, at_level, child_level, asof)
-        for check in quality_queries.ROLLUP_CHECKS:
+        for check in quality_queries.HOUSEHOLD_CHECKS:
             figures[at, check] = quality_queries.check_list(url, scope, check, at, at_level, asof, limit=10_000)
     return figures
 
@@ -297,27 +298,60 @@ def _wrong_check_digit(number: str) -> str:
     return number[:17] + ("0" if number[17] != "0" else "1")
 
 
-def test_the_id_check_rollups_find_the_households_the_checks_find(own_sample, monkeypatch):
+def _open_case_households(engine, asof: dt.date, count: int) -> list:
+    c = monitoring_case.c
+    with engine.connect() as connection:
+        return connection.execute(select(c.id, c.household_id).where(
+            c.identified_on <= asof, or_(c.eliminated_on.is_(None), c.eliminated_on > asof))
+            .order_by(c.id).limit(count)).all()
+
+
+def test_the_quality_rollups_find_the_households_the_checks_find(own_sample, monkeypatch):
     engine = make_engine(own_sample)
     metadata.create_all(engine)
     heads = _heads(engine, 4)
-    try:  # the sample has neither problem: plant a bad number and one held in two villages
+    no_risk, no_income = _open_case_households(engine, ASOF_DATES[0], 2)
+    year = income_year(own_sample, ASOF_DATES[0])[0]
+    with engine.connect() as connection:
+        risks = [row._asdict() for row in
+                 connection.execute(select(case_risk).where(case_risk.c.case_id == no_risk.id))]
+        incomes = [row._asdict() for row in connection.execute(select(household_income).where(
+            household_income.c.household_id == no_income.household_id, household_income.c.year == year))]
+        size = connection.execute(select(household.c.size).where(household.c.id == heads[2].id)).scalar()
+    assert risks and incomes
+    try:  # the sample has none of these problems: plant them (a household's village is a foreign key)
         _set_id(engine, heads[0].id, _wrong_check_digit(heads[0].id_number))
         _set_id(engine, heads[1].id, heads[3].id_number)
         with engine.begin() as connection:
+            connection.execute(household.update().where(household.c.id == heads[2].id).values(size=size + 1))
+            connection.execute(delete(case_risk).where(case_risk.c.case_id == no_risk.id))
+            connection.execute(delete(household_income).where(
+                household_income.c.household_id == no_income.household_id, household_income.c.year == year))
             connection.execute(rollup_state.delete())
         clear_caches()
         oracle = _quality_figures(own_sample)
         code, _level = _top(own_sample)
-        for check in quality_queries.ROLLUP_CHECKS:
-            assert oracle[code, "counts"][check].sum() > 0 and len(oracle[code, check]) > 0, check
-        rebuild(engine)
+        for check in quality_queries.HOUSEHOLD_CHECKS:
+            if check != "household_no_village":
+                assert oracle[code, "counts"][check].sum() > 0 and len(oracle[code, check]) > 0, check
+        rebuild(engine, days=ASOF_DATES[:1])
         clear_caches()
-        monkeypatch.setattr(quality_queries, "id_fails", None)  # from the rollup, no number is checked
+
+        def rows_checked(*args, **kwargs):
+            raise AssertionError("a check above village level looked at every household")
+
+        monkeypatch.setattr(quality_queries, "check_conditions", rows_checked)
         _assert_same_quality(_quality_figures(own_sample), oracle)
     finally:
         for head in heads:
             _set_id(engine, head.id, head.id_number)
+        with engine.begin() as connection:
+            connection.execute(household.update().where(household.c.id == heads[2].id).values(size=size))
+            connection.execute(delete(case_risk).where(case_risk.c.case_id == no_risk.id))
+            connection.execute(insert(case_risk), risks)
+            connection.execute(delete(household_income).where(
+                household_income.c.household_id == no_income.household_id, household_income.c.year == year))
+            connection.execute(insert(household_income), incomes)
         rebuild(engine)
         engine.dispose()
         clear_caches()
