@@ -9,19 +9,18 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 
 import pandas as pd
-from sqlalchemy import (Date, Integer, Table, and_, case, cast, delete, exists, extract, false, func, insert, inspect,
-                        literal, null, or_, select, true)
+from sqlalchemy import (Date, Integer, String, Table, and_, case, cast, delete, exists, extract, false, func, insert,
+                        inspect, literal, null, or_, select, true, type_coerce)
 from sqlalchemy.engine import Connection, Engine
 
 from db.compliance_sql import candidates_statement
 from db.quality_sql import (DAY_CHECKS, STANDING_CHECKS, check_conditions, id_fails, people,
                             shared_id_numbers)
 from db.day_figure_sql import family_statements, figure_name
-from db.rollup_schema import (ROLLUP_TABLES, rollup_bad_id, rollup_case_mix, rollup_check_household, rollup_case_spell, rollup_day_figure,
-                              rollup_case_month, rollup_finding, rollup_income_bin, rollup_income_bin_area,
-                              rollup_problem_month,
-                              rollup_problem_spell, rollup_shared_id, rollup_state,
-                              rollup_under_line, rollup_village, rollup_village_unit, rollup_warning,
+from db.rollup_schema import (ROLLUP_TABLES, rollup_bad_id, rollup_case_mix, rollup_case_month, rollup_case_spell,
+                              rollup_check_household, rollup_day_figure, rollup_finding, rollup_income_bin,
+                              rollup_income_bin_area, rollup_problem_month, rollup_problem_spell, rollup_shared_id,
+                              rollup_state, rollup_under_line, rollup_village, rollup_village_unit, rollup_warning,
                               rollup_warning_row)
 from db.schema import (case_risk, guarantee_check, household, household_income, household_member, metadata,
                        monitoring_case, monitoring_line)
@@ -184,14 +183,15 @@ AREA_GRAINS = {"province": 2, "city": 4, "county": 6, "township": 9}
 CODE_LENGTH = 12
 
 
-def _coarse_copy(connection: Connection, source: Table, target: Table, keys: dict, sums: list[str],
-                 villages: list[str] | None, finish=lambda row: row) -> None:
-    """Sum a village rollup into `target` per area of every grain, by `keys` (name: expression over
-    the source), for the areas holding the listed villages (every area: None); `finish` turns a
-    grouped row into the target's row."""
-    s = source.c
-    for grain, keep in AREA_GRAINS.items():
-        prefix = func.substr(s.village_code, 1, keep)
+def _coarse_copy(connection: Connection, source: Table, target: Table, grouped: dict, summed: dict,
+                 villages: list[str] | None, grains: Sequence[str] = tuple(AREA_GRAINS),
+                 also_by: Sequence = ()) -> None:
+    """Sum a village rollup into `target` per area of each grain, in SQL: `grouped` and `summed` name
+    the target's columns and their expressions over the source (also_by: more to group by), for the
+    areas holding the listed villages (every area: None)."""
+    for grain in grains:
+        keep = AREA_GRAINS[grain]
+        prefix = func.substr(source.c.village_code, 1, keep)
         areas = None if villages is None else sorted({code[:keep] for code in villages})
         for batch in [None] if areas is None else [areas[at:at + VILLAGE_CHUNK] for at in range(0, len(areas),
                                                                                                 VILLAGE_CHUNK)]:
@@ -199,44 +199,39 @@ def _coarse_copy(connection: Connection, source: Table, target: Table, keys: dic
             if batch is not None:
                 stale = stale.where(target.c.area_code.in_([code.ljust(CODE_LENGTH, "0") for code in batch]))
             connection.execute(stale)
-            grouped = connection.execute(select(prefix, *keys.values(), *(func.sum(s[name]) for name in sums))
-                                         .where(true() if batch is None else prefix.in_(batch))
-                                         .group_by(prefix, *keys.values()))
-            rows = [finish({"grain": grain, "area_code": code.ljust(CODE_LENGTH, "0"),
-                            **dict(zip([*keys, *sums], values))}) for code, *values in grouped]
-            for at in range(0, len(rows), 5_000):
-                connection.execute(insert(target), rows[at:at + 5_000])
+            area_code = type_coerce(prefix, String).concat("0" * (CODE_LENGTH - keep))
+            connection.execute(insert(target).from_select(
+                ["grain", "area_code", *grouped, *summed],
+                select(literal(grain), area_code, *grouped.values(), *summed.values())
+                .where(true() if batch is None else prefix.in_(batch))
+                .group_by(prefix, *grouped.values(), *also_by)))
 
 
-def _by_month(start: str, end: str):
-    """Keys that cut a spell's two dates to their month, and the finish that makes them dates again."""
-    def keys(s) -> dict:
-        return {"start_year": extract("year", s[start]), "start_month": extract("month", s[start]),
-                "end_year": extract("year", s[end]), "end_month": extract("month", s[end])}
-
-    def finish(row: dict) -> dict:
-        for column, year, month in ((start, row.pop("start_year"), row.pop("start_month")),
-                                    (end, row.pop("end_year"), row.pop("end_month"))):
-            row[column] = None if year is None or pd.isna(year) else date(int(year), int(month), 1)
-        return row
-
-    return keys, finish
+def _month_copy(connection: Connection, source: Table, target: Table, kept: list[str], start: str, end: str,
+                villages: list[str] | None) -> None:
+    """Spells summed per area and month pair. Each row's dates are the earliest of its months' days:
+    count_spells compares them only with the first of a month, or with the as-of day outside their
+    month (queries.spell_source), where any day of the month answers alike."""
+    s = source.c
+    months = [extract("year", s[start]), extract("month", s[start]), extract("year", s[end]), extract("month", s[end])]
+    _coarse_copy(connection, source, target, {name: s[name] for name in kept},
+                 {start: func.min(s[start]), end: func.min(s[end]), "n": func.sum(s.n)}, villages, also_by=months)
 
 
 def _fill_areas(connection: Connection, villages: list[str] | None) -> None:
-    """The coarse rollups: case and problem spells by month, income bins, per area of every grain."""
-    s = rollup_case_spell.c
-    month_keys, finish = _by_month("identified_on", "eliminated_on")
-    _coarse_copy(connection, rollup_case_spell, rollup_case_month,
-                 {"split": s.split, "key": s.key, "elimination_kind": s.elimination_kind, **month_keys(s)}, ["n"],
-                 villages, finish)
-    p = rollup_problem_spell.c
-    month_keys, finish = _by_month("checked_on", "resolved_on")
-    _coarse_copy(connection, rollup_problem_spell, rollup_problem_month, {"item": p.item, **month_keys(p)}, ["n"],
-                 villages, finish)
+    """The coarse rollups: case and problem spells by month per area of every grain, and the income
+    bins per county and above (a township's page sums its few villages' bins)."""
+    _month_copy(connection, rollup_case_spell, rollup_case_month, ["split", "key", "elimination_kind"],
+                "identified_on", "eliminated_on", villages)
+    _month_copy(connection, rollup_problem_spell, rollup_problem_month, ["item"], "checked_on", "resolved_on",
+                villages)
     b = rollup_income_bin.c
     _coarse_copy(connection, rollup_income_bin, rollup_income_bin_area, {"year": b.year, "bin": b.bin},
-                 ["households", "people", "income", "under_line"], villages)
+                 {name: func.sum(b[name]) for name in ("households", "people", "income", "under_line")}, villages,
+                 grains=INCOME_GRAINS)
+
+
+INCOME_GRAINS = ("province", "city", "county")
 
 
 def _bad_id_select(villages: list[str] | None):

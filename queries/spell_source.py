@@ -4,7 +4,7 @@ from the village spells, so that the answer is the row queries' to the day.
 queries.trend_period.count_spells needs a spell's start and end only to the month, except where
 either lies in the as-of day's month (was it on or before the day?). The coarse tables
 (rollup_case_month, rollup_problem_month) hold every spell per area of each level above the village
-with both dates cut to the first of their month; the spells that start or end in the as-of day's month are taken
+and pair of months (dated by the earliest day of each); the spells that start or end in the as-of day's month are taken
 from the village tables instead, with their days, by date index.
 """
 
@@ -34,7 +34,7 @@ def month_spells(coarse: Table, fine: Table, grain: str, cut: date, start: str, 
     c, f = coarse.c, fine.c
     before = (select(c.area_code.label("village_code"), *(c[name] for name in columns), c[start], c[end], c.n)
               .where(c.grain == grain, condition(coarse), in_area(c.area_code, code, level, scope), c[start] < first,
-                     or_(c[end].is_(None), c[end] != first)))
+                     or_(c[end].is_(None), c[end] < first, c[end] >= following)))
 
     def fine_part(*when):
         return (select(f.village_code, *(f[name] for name in columns), f[start], f[end], f.n)

@@ -8,9 +8,11 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Integer, case, cast, func, select
 
-from db.rollup_schema import rollup_income_bin_area
+from db.rollup_schema import rollup_income_bin, rollup_income_bin_area
+from db.rollups import INCOME_GRAINS
 from db.schema import NATIONAL_RURAL_SERIES, area_income, household, household_income, income_benchmark, monitoring_line
 from queries.areas import scope_filter
+from queries.drill import in_area
 from queries.gateway import cached, read
 from queries.rollups import CASE_SPELLS, use_rollup
 from queries.scope import Scope, ScopeError, code_range
@@ -82,6 +84,15 @@ def quantiles_from_bins(bins: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame.from_dict(result, orient="index", columns=list(QUANTILE_COLUMNS))
 
 
+def _village_histogram(db: str, scope: Scope, area_code: str, area_level: str) -> pd.DataFrame:
+    """The same bins summed from the village rollup (a township: its few villages' rows)."""
+    binned = rollup_income_bin.c
+    return read(db, select(binned.year, binned.bin, func.sum(binned.households).label("households"),
+                           func.sum(binned.people).label("people"), func.sum(binned.income).label("income"),
+                           func.sum(binned.under_line).label("under_line"))
+                .where(in_area(binned.village_code, area_code, area_level, scope)).group_by(binned.year, binned.bin))
+
+
 def _rollup_histogram(db: str, scope: Scope, area_code: str, area_level: str) -> pd.DataFrame:
     """The same bins, the area's own from the coarse rollup (rollup_income_bin_area: one row per year
     and bin, whatever its villages and households)."""
@@ -98,8 +109,10 @@ def income_distribution(db: str, scope: Scope, area_code: str, area_level: str, 
     """Per year: exited households with an income record, people, mean per person, households
     under the monitoring line, and the 10/25/50/75/90 % quantiles of per-capita net income
     (above village level from the village rollup's bins while it is fresh)."""
-    if use_rollup(db, CASE_SPELLS, area_level):
+    if use_rollup(db, CASE_SPELLS, area_level) and area_level in INCOME_GRAINS:
         bins = _rollup_histogram(db, scope, area_code, area_level)
+    elif use_rollup(db, CASE_SPELLS, area_level):
+        bins = _village_histogram(db, scope, area_code, area_level)
     else:
         bins = _histogram(db, *_exited_incomes(scope, area_code, area_level))
     columns = ["year", "households", "people", "mean", "under_line", *QUANTILE_COLUMNS]

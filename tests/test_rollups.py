@@ -128,8 +128,8 @@ def test_rollup_figures_equal_the_row_queries_at_several_dates(own_sample):
 
 
 def _trend_frames(url: str, asof: dt.date) -> dict:
-    """The trends page's case flows (by the top area and by township, both breakdowns), problem flows
-    and income distribution at the top area and a township."""
+    """The trends page's case flows (by the top area and by township, both breakdowns) and problem
+    flows at the top area and a township, and the income distribution at the top area."""
     code, level = _top(url)
     township = _first_township(url, code)
     scope = Scope(roots=((code, level),), household_detail=True)
@@ -140,7 +140,8 @@ def _trend_frames(url: str, asof: dt.date) -> dict:
             for group in dict.fromkeys((at_level, "township")):
                 frames[at, split, group] = case_flows(url, scope, at, at_level, group, Period(FIRST, asof), split)
         frames[at, "problems"] = problem_flows(url, scope, at, at_level, Period(FIRST, asof))
-        frames[at, "income"] = income_distribution(url, scope, at, at_level, FIRST.year, asof.year)
+    # A township sums its villages' bins (db.rollups.INCOME_GRAINS): the county and above read their own.
+    frames[code, "income"] = income_distribution(url, scope, code, level, FIRST.year, asof.year)
     return frames
 
 
