@@ -173,10 +173,25 @@ def monthly(db: str, scope: Scope, area_code: str, level: str, asof: dt.date, si
     return rolled.reindex(months, fill_value=0).rename_axis("month")
 
 
-def _personal_columns():
+def _listed(db: str, scope: Scope, statement, order) -> pd.DataFrame:
+    """A capped list of signals with their households' names: the signals are chosen, sorted and cut
+    first, then the ≤ LIST_LIMIT households looked up (not one per pending signal of a province)."""
+    chosen = statement.order_by(*order(statement.selected_columns)).subquery("chosen")
+    columns = [chosen.c[name] for name in SIGNAL_COLUMNS]
+    extra = [column for column in chosen.c if column.name not in {*SIGNAL_COLUMNS, "household_id"}]
+    listed = (select(*columns, household.c.head_name, household.c.id.label("household_id"), *extra)
+              .select_from(chosen.outerjoin(household, household.c.id == chosen.c.household_id))
+              .order_by(*order(chosen.c)))
+    return mask_frame(read(db, listed), scope.personal_detail)
+
+
+SIGNAL_COLUMNS = ("signal_id", "department", "kind", "amount", "occurred_on", "received_on", "match", "id_number")
+
+
+def _signal_columns(latest, *more):
     return (signal.c.id.label("signal_id"), signal.c.department, signal.c.kind, signal.c.amount,
             signal.c.occurred_on, signal.c.received_on, signal.c.match, signal.c.id_number,
-            household.c.head_name, household.c.id.label("household_id"))
+            signal.c.household_id, latest.c.area_code.label("village_code"), *more)
 
 
 @cached
@@ -186,13 +201,12 @@ def pending_list(db: str, scope: Scope, area_code: str, level: str, asof: dt.dat
     if not scope.household_detail:
         return pd.DataFrame()
     latest = _latest_review()
-    statement = (select(*_personal_columns(), latest.c.area_code.label("village_code"))
-                 .select_from(signal.join(latest, latest.c.signal_id == signal.c.id)
-                              .outerjoin(household, household.c.id == signal.c.household_id))
+    statement = (select(*_signal_columns(latest))
+                 .select_from(signal.join(latest, latest.c.signal_id == signal.c.id))
                  .where(in_area(latest.c.area_code, area_code, level, scope), scope_filter(latest.c.area_code, scope),
                         latest.c.verified_on.is_(None), signal.c.received_on <= asof)
-                 .order_by(signal.c.received_on, signal.c.id).limit(limit))
-    return mask_frame(read(db, statement), scope.personal_detail)
+                 .limit(limit))
+    return _listed(db, scope, statement, lambda c: [c.received_on, c.signal_id])
 
 
 @cached
@@ -203,14 +217,12 @@ def verified_list(db: str, scope: Scope, area_code: str, level: str, asof: dt.da
     if not scope.household_detail:
         return pd.DataFrame()
     latest = _latest_review()
-    statement = (select(*_personal_columns(), latest.c.area_code.label("village_code"), latest.c.verified_on,
-                        latest.c.outcome)
-                 .select_from(signal.join(latest, latest.c.signal_id == signal.c.id)
-                              .outerjoin(household, household.c.id == signal.c.household_id))
+    statement = (select(*_signal_columns(latest, latest.c.verified_on, latest.c.outcome))
+                 .select_from(signal.join(latest, latest.c.signal_id == signal.c.id))
                  .where(in_area(latest.c.area_code, area_code, level, scope), scope_filter(latest.c.area_code, scope),
                         latest.c.verified_on.is_not(None), latest.c.verified_on <= asof)
-                 .order_by(latest.c.verified_on.desc(), signal.c.id.desc()).limit(limit))
-    return mask_frame(read(db, statement), scope.personal_detail)
+                 .limit(limit))
+    return _listed(db, scope, statement, lambda c: [c.verified_on.desc(), c.signal_id.desc()])
 
 
 def signal_settings() -> list[Setting]:
