@@ -148,9 +148,10 @@ rollup_case_month = Table(
     Column("split", String(16), nullable=False),
     Column("key", String(24), nullable=False),
     Column("elimination_kind", String(16)),
-    Column("identified_on", Date, nullable=False),  # the first of the month
+    Column("identified_on", Date, nullable=False),  # the earliest day of its month among the spells
     Column("eliminated_on", Date),
     Column("n", Integer, nullable=False),
+    Column("people", Integer),  # the cases' household members, as in rollup_case_spell
     Index("ix_rollup_case_month_area", "grain", "split", "area_code"),
 )
 
@@ -160,7 +161,7 @@ rollup_problem_month = Table(
     Column("grain", String(16), nullable=False),
     Column("area_code", AreaCode, nullable=False),
     Column("item", String(24), nullable=False),
-    Column("checked_on", Date, nullable=False),  # the first of the month
+    Column("checked_on", Date, nullable=False),  # the earliest day of its month among the spells
     Column("resolved_on", Date),
     Column("n", Integer, nullable=False),
     Index("ix_rollup_problem_month_area", "grain", "area_code"),

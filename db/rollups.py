@@ -208,22 +208,23 @@ def _coarse_copy(connection: Connection, source: Table, target: Table, grouped: 
 
 
 def _month_copy(connection: Connection, source: Table, target: Table, kept: list[str], start: str, end: str,
-                villages: list[str] | None) -> None:
+                summed: list[str], villages: list[str] | None) -> None:
     """Spells summed per area and month pair. Each row's dates are the earliest of its months' days:
     count_spells compares them only with the first of a month, or with the as-of day outside their
     month (queries.spell_source), where any day of the month answers alike."""
     s = source.c
     months = [extract("year", s[start]), extract("month", s[start]), extract("year", s[end]), extract("month", s[end])]
     _coarse_copy(connection, source, target, {name: s[name] for name in kept},
-                 {start: func.min(s[start]), end: func.min(s[end]), "n": func.sum(s.n)}, villages, also_by=months)
+                 {start: func.min(s[start]), end: func.min(s[end]), **{name: func.sum(s[name]) for name in summed}},
+                 villages, also_by=months)
 
 
 def _fill_areas(connection: Connection, villages: list[str] | None) -> None:
     """The coarse rollups: case and problem spells by month per area of every grain, and the income
     bins per county and above (a township's page sums its few villages' bins)."""
     _month_copy(connection, rollup_case_spell, rollup_case_month, ["split", "key", "elimination_kind"],
-                "identified_on", "eliminated_on", villages)
-    _month_copy(connection, rollup_problem_spell, rollup_problem_month, ["item"], "checked_on", "resolved_on",
+                "identified_on", "eliminated_on", ["n", "people"], villages)
+    _month_copy(connection, rollup_problem_spell, rollup_problem_month, ["item"], "checked_on", "resolved_on", ["n"],
                 villages)
     b = rollup_income_bin.c
     _coarse_copy(connection, rollup_income_bin, rollup_income_bin_area, {"year": b.year, "bin": b.bin},

@@ -163,15 +163,22 @@ def village_figures(db: str, scope: Scope, area_code: str, area_level: str, asof
 
 def figures_by_area(db: str, scope: Scope, area_code: str, area_level: str, group_level: str,
                     asof: date) -> pd.DataFrame:
-    """Key figures under an area as of a date, one row per area at group_level (index: its code)."""
-    per_village = village_figures(db, scope, area_code, area_level, asof)
-    # Rolling up the cached village rows serves the tiles and the children table from one query set.
-    keys = [child_key(code, group_level) for code in per_village.index]
-    figures = per_village.groupby(keys).sum().reindex(columns=list(FIGURE_COLUMNS)).fillna(0).astype("int64")
-    figures.index.name = "area_code"
-    from queries.rate_base import listed_households, per_100, rate_bases  # rate_base builds on this module
+    """Key figures under an area as of a date, one row per area at group_level (index: its code):
+    above village level, while the rollups are fresh, summed per area in SQL (queries.area_figures);
+    else rolled up from the village figures."""
+    from queries.area_figures import rolled_up_figures, village_households  # they build on this module
+    from queries.rate_base import listed_households, per_100, rate_bases
 
+    if group_level != "village" and use_rollup(db, CASE_SPELLS, area_level):
+        figures = rolled_up_figures(db, scope, area_code, area_level, group_level, asof)
+        records = village_households(db, scope, area_code, area_level)
+    else:
+        per_village = village_figures(db, scope, area_code, area_level, asof)
+        keys = [child_key(code, group_level) for code in per_village.index]
+        figures = per_village.groupby(keys).sum().reindex(columns=list(FIGURE_COLUMNS)).fillna(0).astype("int64")
+        records = per_village["households"]
+    figures.index.name = "area_code"
     listed = listed_households(db, scope, area_code, area_level)
-    bases = rate_bases(per_village["households"], listed, group_level)
+    bases = rate_bases(records, listed, group_level)
     figures["open_rate"] = per_100(figures["open_cases"], bases)
     return figures

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from db.rollup_schema import rollup_warning, rollup_warning_row
 from db.rollups import CASE_SPELLS, NEW_WEEK_DAYS
@@ -20,6 +20,7 @@ from queries.gateway import cached, read
 from queries.rollups import held_days, use_rollup
 from queries.masking import mask_frame
 from queries.scope import Scope, child_key
+from queries.trend_period import area_key, pad_codes
 from rules import warnings as rule
 from rules.warnings import WARNING_RULES  # noqa: F401  (the rule codes these queries count, for the pages)
 
@@ -123,7 +124,7 @@ def area_warnings(db: str, scope: Scope, area_code: str, area_level: str, asof: 
     for viewers who see aggregates only (warning_counts still counts them), nor with limit 0."""
     if not scope.household_detail or limit <= 0:
         return pd.DataFrame(columns=list(ROW_COLUMNS))
-    counted_apart = _from_rollup(db, scope, area_code, area_level, asof) is not None
+    counted_apart = _from_rollup(db, scope, area_code, area_level, asof, area_level) is not None
     firing = (_newest(db, scope, area_code, area_level, asof, rules, limit) if counted_apart
               else _firing(db, scope, area_code, area_level, asof, rules))
     frames = []
@@ -151,29 +152,34 @@ def rollup_days(db: str) -> frozenset[date]:
 
 
 @cached
-def _from_rollup(db: str, scope: Scope, area_code: str, area_level: str, asof: date) -> pd.DataFrame | None:
-    """village_code, rule, n, new_week per village and rule on the day, from the rollup while it is
-    fresh and holds the day; None when the rows must be read (a village, another day, stale)."""
+def _from_rollup(db: str, scope: Scope, area_code: str, area_level: str, asof: date,
+                 group_level: str = "village") -> pd.DataFrame | None:
+    """area_code, rule, n, new_week per area at group_level and rule on the day, summed in SQL from
+    the rollup while it is fresh and holds the day; None when the rows must be read (a village,
+    another day, stale)."""
     if not use_rollup(db, CASE_SPELLS, area_level) or asof not in rollup_days(db):
         return None
     w = rollup_warning.c
-    return read(db, select(w.village_code, w.rule, w.n, w.new_week)
-                .where(w.day == asof, in_area(w.village_code, area_code, area_level, scope)))
+    key = area_key(w.village_code, group_level)
+    return pad_codes(read(db, select(key, w.rule, func.sum(w.n).label("n"), func.sum(w.new_week).label("new_week"))
+                          .where(w.day == asof, in_area(w.village_code, area_code, area_level, scope))
+                          .group_by(key, w.rule)))
 
 
-def _per_village(db: str, scope: Scope, area_code: str, area_level: str, asof: date) -> pd.DataFrame:
-    """village_code and one count column per rule, for the villages where some rule fires."""
-    stored = _from_rollup(db, scope, area_code, area_level, asof)
+def _per_area(db: str, scope: Scope, area_code: str, area_level: str, asof: date, group_level: str) -> pd.DataFrame:
+    """area_code (at group_level from the rollup, else the village) and one count column per rule,
+    for the areas where some rule fires."""
+    stored = _from_rollup(db, scope, area_code, area_level, asof, group_level)
     if stored is not None:
-        per_village = (stored.pivot_table(index="village_code", columns="rule", values="n", aggfunc="sum").reset_index()
-                       if not stored.empty else pd.DataFrame(columns=["village_code"]))
-        per_village.columns.name = None
+        per_area = (stored.pivot_table(index="area_code", columns="rule", values="n", aggfunc="sum").reset_index()
+                    if not stored.empty else pd.DataFrame(columns=["area_code"]))
+        per_area.columns.name = None
     else:
-        per_village = pd.DataFrame(columns=["village_code"])
+        per_area = pd.DataFrame(columns=["area_code"])
         for rule_code, rows in _firing(db, scope, area_code, area_level, asof).items():
-            grouped = rows.groupby("village_code").size().rename(rule_code).reset_index()
-            per_village = per_village.merge(grouped, on="village_code", how="outer")
-    return per_village.reindex(columns=["village_code", *rule.WARNING_RULES]).fillna(0)
+            grouped = rows.groupby("village_code").size().rename(rule_code).rename_axis("area_code").reset_index()
+            per_area = per_area.merge(grouped, on="area_code", how="outer")
+    return per_area.reindex(columns=["area_code", *rule.WARNING_RULES]).fillna(0)
 
 
 @cached
@@ -181,9 +187,9 @@ def warning_counts(db: str, scope: Scope, area_code: str, area_level: str, group
                    asof: date) -> pd.DataFrame:
     """How many warnings of each rule fire under an area, one row per area at group_level (from the
     warning rollup above village level when it holds the day)."""
-    per_village = _per_village(db, scope, area_code, area_level, asof)
-    keys = [child_key(code, group_level) for code in per_village["village_code"]]
-    counts = per_village.drop(columns="village_code").groupby(keys).sum().astype("int64")
+    per_area = _per_area(db, scope, area_code, area_level, asof, group_level)
+    keys = [child_key(code, group_level) for code in per_area["area_code"]]
+    counts = per_area.drop(columns="area_code").groupby(keys).sum().astype("int64")
     counts["total"] = counts.sum(axis=1)
     counts.index.name = "area_code"
     return counts
@@ -193,7 +199,7 @@ def warning_counts(db: str, scope: Scope, area_code: str, area_level: str, group
 def new_warning_counts(db: str, scope: Scope, area_code: str, area_level: str, asof: date,
                        days: int = NEW_WEEK_DAYS) -> dict[str, int]:
     """How many event warnings (not the yearly income ones) started in the last `days` days."""
-    stored = _from_rollup(db, scope, area_code, area_level, asof) if days == NEW_WEEK_DAYS else None
+    stored = _from_rollup(db, scope, area_code, area_level, asof, area_level) if days == NEW_WEEK_DAYS else None
     if stored is not None:
         return {code: int(stored.loc[stored["rule"] == code, "new_week"].sum()) for code in EVENT_RULES}
     firing = _firing(db, scope, area_code, area_level, asof, EVENT_RULES)
@@ -205,7 +211,7 @@ def new_warning_counts(db: str, scope: Scope, area_code: str, area_level: str, a
 @cached
 def rule_count(db: str, scope: Scope, area_code: str, area_level: str, asof: date, rule_code: str) -> int:
     """How many households one warning rule finds under an area (e.g. 应纳未纳 for the cockpit)."""
-    stored = _from_rollup(db, scope, area_code, area_level, asof)
+    stored = _from_rollup(db, scope, area_code, area_level, asof, area_level)
     if stored is not None:
         return int(stored.loc[stored["rule"] == rule_code, "n"].sum())
     rows = _firing(db, scope, area_code, area_level, asof, (rule_code,)).get(rule_code)

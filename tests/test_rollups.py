@@ -20,7 +20,7 @@ from db.rollup_schema import (rollup_bad_id, rollup_case_mix, rollup_case_spell,
 from db.rollups import CASE_SPELLS, rebuild, refresh_villages
 from db.schema import area, case_risk, household, household_income, metadata, monitoring_case, monitoring_line
 from queries.area_query import AreaQuery
-from queries.drill import income_year, village_figures
+from queries.drill import figures_by_area, income_year, village_figures
 from queries.elimination_quality import elimination_quality
 from queries.gateway import clear_caches
 from queries.map import village_map_part
@@ -84,6 +84,8 @@ def _all_flows(url: str) -> dict:
     for asof in ASOF_DATES:
         for at, at_level in ((code, level), (township, "township")):
             frames[asof, "village_figures", at] = village_figures(url, scope, at, at_level, asof)
+            for group in dict.fromkeys((at_level, "township", "village")):
+                frames[asof, "figures_by_area", at, group] = figures_by_area(url, scope, at, at_level, group, asof)
             frames[asof, "weekly_cases", at] = weekly_cases(url, scope, at, at_level, asof)
             frames[asof, "weekly_problems", at] = weekly_open_problems(url, scope, at, at_level, asof)
             frames[asof, "map_flows", at] = village_map_part(url, scope, at, at_level, asof, "flows")
@@ -142,6 +144,8 @@ def _trend_frames(url: str, asof: dt.date) -> dict:
         frames[at, "problems"] = problem_flows(url, scope, at, at_level, Period(FIRST, asof))
     # A township sums its villages' bins (db.rollups.INCOME_GRAINS): the county and above read their own.
     frames[code, "income"] = income_distribution(url, scope, code, level, FIRST.year, asof.year)
+    for group in (level, "township"):  # the drill's tiles and children table
+        frames[code, "figures", group] = figures_by_area(url, scope, code, level, group, asof)
     return frames
 
 
