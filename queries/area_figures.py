@@ -43,7 +43,8 @@ def rolled_up_figures(db: str, scope: Scope, area_code: str, area_level: str, gr
     is_open = or_(spells.c.eliminated_on.is_(None), spells.c.eliminated_on > asof)
     parts.append(select(key, _weighted_if(is_open, spells.c.n).label("open_cases"),
                         _weighted_if(is_open, spells.c.people).label("open_people"),
-                        _weighted_if(spells.c.identified_on >= date(asof.year, 1, 1), spells.c.n).label("new_cases_year"),
+                        _weighted_if(spells.c.identified_on >= date(asof.year, 1, 1), spells.c.n)
+                        .label("new_cases_year"),
                         _weighted_if(not_(is_open), spells.c.n).label("eliminated"))
                  .where(spells.c.identified_on <= asof).group_by(key))
     problems = month_spells(rollup_problem_month, rollup_problem_spell, group_level, asof, "checked_on",
