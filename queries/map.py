@@ -18,7 +18,7 @@ from db.schema import area, area_boundary, asset, household, task_milestone, tas
 from geo.boundaries import simplified_geojson
 from queries.areas import scope_filter
 from queries.area_query import AreaQuery
-from queries.drill import in_area, village_figures
+from queries.drill import figures_by_area, in_area, village_figures
 from queries.households import household_rows_allowed
 from queries.gateway import cached, read
 from queries.households import _open_case_as_of
@@ -131,7 +131,12 @@ def village_map_figures(db: str, scope: Scope, area_code: str, area_level: str, 
 
 def map_figures(db: str, scope: Scope, area_code: str, area_level: str, group_level: str, asof: date,
                 parts: tuple[str, ...] = PARTS) -> pd.DataFrame:
-    """Map indicators per area at group_level under an area (index: area code); ranks are worst-of."""
+    """Map indicators per area at group_level under an area (index: area code); ranks are worst-of.
+    The base part alone, grouped above village level, is the drill's figures (summed per area from
+    the rollups while they are fresh: no row per village is read)."""
+    if tuple(parts) == ("base",) and group_level != "village":
+        figures = figures_by_area(db, scope, area_code, area_level, group_level, asof)
+        return figures[[*(column for column in SUM_COLUMNS if column in PART_COLUMNS["base"]), "open_rate"]]
     per_village = village_map_figures(db, scope, area_code, area_level, asof, parts)
     keys = [child_key(code, group_level) for code in per_village.index]
     grouped = per_village.groupby(keys)

@@ -23,7 +23,7 @@ from queries.area_query import AreaQuery
 from queries.drill import figures_by_area, income_year, village_figures
 from queries.elimination_quality import elimination_quality
 from queries.gateway import clear_caches
-from queries.map import village_map_part
+from queries.map import map_figures, village_map_part
 from queries.overview import case_flows_by_village, weekly_cases, weekly_open_problems
 from queries.trend_income import BIN_YUAN, income_distribution
 from queries.rollups import rollup_freshness, use_rollup
@@ -86,6 +86,7 @@ def _all_flows(url: str) -> dict:
             frames[asof, "village_figures", at] = village_figures(url, scope, at, at_level, asof)
             for group in dict.fromkeys((at_level, "township", "village")):
                 frames[asof, "figures_by_area", at, group] = figures_by_area(url, scope, at, at_level, group, asof)
+                frames[asof, "map_figures", at, group] = map_figures(url, scope, at, at_level, group, asof, ("base",))
             frames[asof, "weekly_cases", at] = weekly_cases(url, scope, at, at_level, asof)
             frames[asof, "weekly_problems", at] = weekly_open_problems(url, scope, at, at_level, asof)
             frames[asof, "map_flows", at] = village_map_part(url, scope, at, at_level, asof, "flows")
