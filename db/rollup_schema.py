@@ -249,6 +249,14 @@ rollup_check_household = Table(
     Index("ix_rollup_check_household", "check", "day", "village_code"),
 )
 
+# The days the per-day rollups were computed for (rollup_warning, rollup_warning_row, rollup_day_figure,
+# the day checks of rollup_check_household): a day is held even where nothing fired on it.
+rollup_day = Table(
+    "rollup_day",
+    metadata,
+    Column("day", Date, primary_key=True),
+)
+
 # When each rollup was last built; a rollup older than the newest finished import is stale.
 rollup_state = Table(
     "rollup_state",
@@ -264,4 +272,4 @@ ROLLUP_TABLES: tuple[str, ...] = ("rollup_case_spell", "rollup_case_mix", "rollu
                                   "rollup_income_bin", "rollup_under_line", "rollup_village_unit", "rollup_finding",
                                   "rollup_warning", "rollup_warning_row", "rollup_day_figure", "rollup_case_month",
                                   "rollup_problem_month", "rollup_income_bin_area", "rollup_bad_id",
-                                  "rollup_shared_id", "rollup_check_household")
+                                  "rollup_shared_id", "rollup_check_household", "rollup_day")

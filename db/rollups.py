@@ -18,7 +18,7 @@ from db.quality_sql import (DAY_CHECKS, STANDING_CHECKS, check_conditions, id_fa
                             shared_id_numbers)
 from db.day_figure_sql import family_statements, figure_name
 from db.rollup_schema import (ROLLUP_TABLES, rollup_bad_id, rollup_case_mix, rollup_case_month, rollup_case_spell,
-                              rollup_check_household, rollup_day_figure, rollup_finding, rollup_income_bin,
+                              rollup_check_household, rollup_day, rollup_day_figure, rollup_finding, rollup_income_bin,
                               rollup_income_bin_area, rollup_problem_month, rollup_problem_spell, rollup_shared_id,
                               rollup_state, rollup_under_line, rollup_village, rollup_village_unit, rollup_warning,
                               rollup_warning_row)
@@ -350,8 +350,10 @@ def _check_households(connection: Connection, villages: list[str] | None, checks
 
 
 def _fill_days(connection: Connection, villages: list[str] | None, days: Sequence[date]) -> None:
-    """The rollups kept per day: the warnings (register and counts) and the day figures."""
+    """The rollups kept per day: the warnings (register and counts), the day checks and figures."""
     for day in days:
+        if villages is None:  # a full build: the day is held from now on
+            connection.execute(insert(rollup_day).values(day=day))
         _register_warnings(connection, day, villages)
         connection.execute(insert(rollup_warning).from_select(["day", "village_code", "rule", "n", "new_week"],
                                                               _warning_count_select(day, villages)))
@@ -385,6 +387,8 @@ def _fill(connection: Connection, villages: list[str] | None) -> None:
 
 
 def _clear(connection: Connection, villages: list[str] | None) -> None:
+    if villages is None:
+        connection.execute(delete(rollup_day))
     for table in (rollup_case_spell, rollup_case_mix, rollup_problem_spell, rollup_village, rollup_income_bin,
                   rollup_under_line, rollup_village_unit, rollup_finding, rollup_warning, rollup_warning_row,
                   rollup_day_figure, rollup_bad_id, rollup_check_household):
@@ -440,7 +444,7 @@ def refresh_villages(engine: Engine, villages: Iterable[str]) -> dict[str, float
         built = connection.execute(select(rollup_state.c.name).where(rollup_state.c.name == CASE_SPELLS)).first()
         if built is None:
             return {"villages": 0, "seconds": 0.0}
-        days = sorted(connection.execute(select(rollup_warning.c.day).distinct()).scalars())  # those built
+        days = sorted(connection.execute(select(rollup_day.c.day)).scalars())  # those built
         for at in range(0, len(codes), VILLAGE_CHUNK):
             chunk = codes[at:at + VILLAGE_CHUNK]
             _clear(connection, chunk)

@@ -20,7 +20,7 @@ def stored_figures(db: str, scope: Scope, area_code: str, area_level: str, asof:
                    family: str) -> pd.DataFrame | None:
     """key, column and value of a family's figures summed over the area's villages, from the rollup
     while it is fresh and holds the day; None when the rows must be read (a village, another day)."""
-    if not use_rollup(db, CASE_SPELLS, area_level) or asof not in held_days(db, rollup_day_figure.name):
+    if not use_rollup(db, CASE_SPELLS, area_level) or asof not in held_days(db):
         return None
     f = rollup_day_figure.c
     frame = read(db, select(f.figure, func.sum(f.value).label("value"))

@@ -93,7 +93,7 @@ def _rollup_for(db: str, check: str, rollup_where, asof: date):
     held = rollup_check_household.c
     if check in STANDING_CHECKS:
         return rollup_check_household, [held.check == check, held.day.is_(None)]
-    if check in DAY_CHECKS and asof in held_days(db, rollup_check_household.name):
+    if check in DAY_CHECKS and asof in held_days(db):
         return rollup_check_household, [held.check == check, held.day == asof]
     return None
 

@@ -9,9 +9,9 @@ import pandas as pd
 from sqlalchemy import case, func, select
 from sqlalchemy.exc import DBAPIError
 
-from db.rollup_schema import rollup_case_spell, rollup_state
+from db.rollup_schema import rollup_case_spell, rollup_day, rollup_state
 from db.rollups import CASE_SPELLS
-from db.schema import household, import_batch, metadata, monitoring_case
+from db.schema import household, import_batch, monitoring_case
 from queries.gateway import cached, read
 
 LEDGER_KIND = "ledger"  # the import that changes cases; a rollup older than its last batch is stale
@@ -27,12 +27,10 @@ class Freshness:
 
 
 @cached
-def held_days(db: str, table_name: str) -> frozenset[date]:
-    """The days a rollup kept per day holds (rollup_warning, rollup_day_figure; none on a database
-    that predates it)."""
-    table = metadata.tables[table_name]
+def held_days(db: str) -> frozenset[date]:
+    """The days the per-day rollups were computed for (none on a database that predates them)."""
     try:
-        days = read(db, select(table.c.day).where(table.c.day.is_not(None)).distinct())["day"]
+        days = read(db, select(rollup_day.c.day))["day"]
     except DBAPIError:
         return frozenset()
     return frozenset(pd.to_datetime(days).dt.date)

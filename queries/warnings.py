@@ -148,7 +148,7 @@ def area_warnings(db: str, scope: Scope, area_code: str, area_level: str, asof: 
 
 def rollup_days(db: str) -> frozenset[date]:
     """The days the warning rollup holds (none on a database that predates it)."""
-    return held_days(db, rollup_warning.name)
+    return held_days(db)
 
 
 @cached

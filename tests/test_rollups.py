@@ -363,6 +363,24 @@ def test_the_quality_rollups_find_the_households_the_checks_find(own_sample, mon
         clear_caches()
 
 
+def test_a_day_with_nothing_to_find_is_still_held(own_sample, monkeypatch):
+    # The sample has no open case without a risk type: the day's rollup finds none, and the page
+    # must still read it (0), not fall back to checking every household.
+    engine = make_engine(own_sample)
+    rebuild(engine, days=ASOF_DATES[:1])
+    engine.dispose()
+    clear_caches()
+
+    def rows_checked(*args, **kwargs):
+        raise AssertionError("a check above village level looked at every household")
+
+    monkeypatch.setattr(quality_queries, "check_conditions", rows_checked)
+    code, level = _top(own_sample)
+    scope = Scope(roots=((code, level),), household_detail=True)
+    counts = quality_queries.quality_checks(own_sample, scope, code, level, "township", ASOF_DATES[0])
+    assert counts["open_case_no_risk"].sum() == 0
+
+
 def test_refreshing_one_village_follows_an_id_number_to_the_other_villages_that_hold_it(own_sample):
     """A number given to a household of village A that a household of village B holds flags B too,
     though only A is refreshed; taking it back clears B again. Each refresh ends where a rebuild ends."""
