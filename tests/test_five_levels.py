@@ -191,3 +191,25 @@ def test_the_drill_lists_households_from_county_level_down(province_app, areas, 
         assert not hinted and warning_lists  # the warnings tab's list
     else:
         assert len(hinted) == 2 and not warning_lists  # warnings and findings: counts and the hint
+
+
+@pytest.mark.parametrize("level", ["province", "city", "county"])
+def test_the_signals_map_shows_the_children_above_the_county(province_app, areas, level, monkeypatch):
+    """Above the county the signals map colours the children (a province's villages would be neither
+    legible nor light); county-wide it colours the villages."""
+    import components.map_layers as layers
+
+    drawn = []
+    real = layers.build_area_map
+
+    def spy(geometries, styles, *args, **kwargs):
+        drawn.append(set(styles.index))
+        return real(geometries, styles, *args, **kwargs)
+
+    monkeypatch.setattr(layers, "build_area_map", spy)
+    code = first_at(areas, level)
+    test = province_app("signals", area=code)
+    assert not test.exception
+    shown = {"province": "city", "city": "county", "county": "village"}[level]
+    under = areas[(areas["level"] == shown) & areas["code"].str.startswith(code.rstrip("0"))]
+    assert drawn and drawn[-1] == set(under["code"])

@@ -23,7 +23,7 @@ from components.wall.frame import render_not_on_wall
 from labels import label_of, t
 from queries.areas import area_tree, children
 from queries.map import child_boundaries
-from queries.scope import ScopeError
+from queries.scope import ScopeError, child_key, code_range
 from queries.signals import (SIGNAL_OUTCOMES, case_choices, funnel, median_days_to_verify, monthly,
                              open_by_village, overdue_count,
                              overdue_by_area, pending_list, received_by_department, record_verification,
@@ -59,15 +59,20 @@ def show_county(view: View, tree) -> None:
 
 
 def show_map(view: View, tree) -> None:
-    """Villages under the area coloured by signals waiting for verification."""
-    villages = tree[(tree["level"] == "village") & (tree.index.str.startswith(view.area_code.rstrip("0")[:9]))]
-    if villages.empty:
+    """Areas under the area coloured by signals waiting for verification: the villages county-wide
+    and below, above a county its children (thousands of villages would be neither legible nor light)."""
+    kids = children(tree, view.area_code)
+    level = "village" if view.area_level in ("county", "township") or kids.empty else str(kids["level"].iloc[0])
+    low, high = code_range(view.area_code, view.area_level)
+    areas = tree[(tree["level"] == level) & tree["code"].between(low, high)]
+    if areas.empty:
         return
     st.subheader(t("signals.map_header"))
-    styles, legend = build_open_styles(villages, open_by_village(view.db, view.scope, view.area_code,
-                                                                 view.area_level, view.asof))
+    waiting = open_by_village(view.db, view.scope, view.area_code, view.area_level, view.asof)
+    waiting = waiting.groupby([child_key(code, level) for code in waiting.index]).sum() if not waiting.empty else waiting
+    styles, legend = build_open_styles(areas, waiting)
     names = LayerNames(areas=t("map_layer.areas"), labels=t("map_layer.labels"), basemap=t("map.basemap"))
-    geometries = child_boundaries(view.db, view.scope, view.area_code, view.area_level, "village")
+    geometries = child_boundaries(view.db, view.scope, view.area_code, view.area_level, level)
     render_map(build_area_map(geometries, styles, t("signals.col_pending"), names, t("map.area"), clickable=False),
                key=f"signals_map_{view.area_code}", clickable=False)
     render_legend(t("signals.col_pending"), legend, t("map.legend_count"))
