@@ -122,7 +122,7 @@ def _asset_table(grouped: pd.DataFrame, label_column: str, labels: list[str]) ->
 
 def assets(ctx: Context) -> Section:
     """Project assets by kind and by child area: count, value, registered share, income."""
-    totals = assets_by_village(ctx.area)
+    totals = assets_by_village(ctx.area, ctx.group_level)  # per child area, summed in SQL
     section = Section("assets", t("brief_section.assets"))
     by_kind = totals.groupby("kind").sum(numeric_only=True)
     kinds = [kind for kind in ("public_welfare", "operating", "household") if kind in by_kind.index]

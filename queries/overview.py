@@ -19,7 +19,8 @@ from queries.area_query import AreaQuery
 from queries.drill import date_filter, in_area
 from queries.gateway import cached, read
 from queries.rollups import CASE_SPELLS, case_source, use_rollup
-from queries.scope import Scope
+from queries.scope import CODE_LENGTH, Scope
+from queries.trend_period import area_key
 
 CASE_TYPES = ("unstable", "marginal", "sudden")
 FLOW_COLUMNS = ("new_cases", "eliminated_cases")
@@ -102,20 +103,24 @@ def weekly_open_problems(db: str, scope: Scope, area_code: str, area_level: str,
 
 
 @cached
-def assets_by_village(area: AreaQuery) -> pd.DataFrame:
-    """Project assets formed by the as-of year, per village and kind: count, value, registered, income.
+def assets_by_village(area: AreaQuery, group_level: str = "village") -> pd.DataFrame:
+    """Project assets formed by the as-of year, per area at group_level (village_code: its code;
+    villages unless told) and kind: count, value, registered, income.
 
     The one definition of the asset figures: the cockpit's tile, the map's asset values and the
-    briefing's asset section all add these rows up."""
+    briefing's asset section all add these rows up (summed in SQL to the level they show)."""
     a = asset.c
-    statement = (select(a.village_code, a.kind, func.count().label("assets"),
+    key = area_key(a.village_code, group_level)  # one expression in SELECT and GROUP BY: PostgreSQL needs it
+    statement = (select(key.label("village_code"), a.kind, func.count().label("assets"),
                         func.coalesce(func.sum(a.value), 0).label("value"),
                         _count_if(a.registered == true()).label("registered"),
                         func.coalesce(func.sum(a.annual_income), 0).label("income"))
                  .where(in_area(a.village_code, area.code, area.level, area.scope),
                         or_(a.formed_year.is_(None), a.formed_year <= area.asof.year))
-                 .group_by(a.village_code, a.kind))
+                 .group_by(key, a.kind))
     frame = read(area.db, statement)
+    if not frame.empty:
+        frame["village_code"] = frame["village_code"].astype(str).str.ljust(CODE_LENGTH, "0")
     frame[["assets", "registered"]] = frame[["assets", "registered"]].fillna(0).astype("int64")
     frame[["value", "income"]] = frame[["value", "income"]].fillna(0).astype("float64")
     return frame
@@ -123,7 +128,7 @@ def assets_by_village(area: AreaQuery) -> pd.DataFrame:
 
 def asset_totals(db: str, scope: Scope, area_code: str, area_level: str, asof: date) -> dict[str, float]:
     """Assets formed by the as-of year: how many, how many registered (确权), their value."""
-    rows = assets_by_village(AreaQuery(db, scope, area_code, area_level, asof))
+    rows = assets_by_village(AreaQuery(db, scope, area_code, area_level, asof), area_level)
     return {"assets": int(rows["assets"].sum()), "registered": int(rows["registered"].sum()),
             "value": float(rows["value"].sum())}
 
