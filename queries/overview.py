@@ -13,13 +13,14 @@ from datetime import date, timedelta
 import pandas as pd
 from sqlalchemy import and_, case, false, func, or_, select, true
 
-from db.rollup_schema import rollup_problem_spell
+from db.rollup_schema import rollup_problem_month, rollup_problem_spell
 from db.schema import asset, guarantee_check, household
 from queries.area_query import AreaQuery
 from queries.drill import date_filter, in_area
 from queries.gateway import cached, read
 from queries.rollups import CASE_SPELLS, case_source, use_rollup
 from queries.scope import CODE_LENGTH, Scope
+from queries.spell_source import MONTH_GRAIN, case_spells, month_spells
 from queries.trend_period import area_key
 
 CASE_TYPES = ("unstable", "marginal", "sudden")
@@ -43,9 +44,9 @@ def _sum_if(condition, weight):
 def weekly_cases(db: str, scope: Scope, area_code: str, area_level: str, asof: date, weeks: int = 12) -> pd.DataFrame:
     """Per week end: open cases by type, cases identified and eliminated in the 7 days up to it
     (above village level from the village rollup while it is fresh)."""
-    c = case_source(db, area_level)
     ends = week_ends(asof, weeks)
     first_start = ends[0] - timedelta(days=7)
+    c = case_spells(db, scope, area_code, area_level, first_start, asof)
     columns = []
     for index, end in enumerate(ends):
         start = end - timedelta(days=7)
@@ -78,14 +79,17 @@ def weekly_open_problems(db: str, scope: Scope, area_code: str, area_level: str,
                          weeks: int = 12) -> pd.DataFrame:
     """Per week end: open 两不愁三保障/饮水 problems, and problems found in the 7 days up to it
     (above village level from the village rollup of failed checks while it is fresh)."""
-    if use_rollup(db, CASE_SPELLS, area_level):
-        g = rollup_problem_spell.c
-        joined, village, weight, failed = rollup_problem_spell, g.village_code, g.n, ()
+    ends = week_ends(asof, weeks)
+    if use_rollup(db, CASE_SPELLS, area_level):  # the month spells, exact over the weeks shown
+        joined = month_spells(rollup_problem_month, rollup_problem_spell, MONTH_GRAIN[area_level], asof, "checked_on",
+                              "resolved_on", [], lambda table: true(), (area_code, area_level, scope),
+                              ends[0] - timedelta(days=7))
+        g = joined.c
+        village, weight, failed = g.village_code, g.n, ()
     else:
         g = guarantee_check.c
         joined = guarantee_check.join(household, household.c.id == g.household_id)
         village, weight, failed = household.c.village_code, 1, (g.ok == false(),)
-    ends = week_ends(asof, weeks)
     columns = []
     for index, end in enumerate(ends):
         columns += [

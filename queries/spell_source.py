@@ -14,7 +14,10 @@ from datetime import date
 
 from sqlalchemy import Table, and_, or_, select, union_all
 
+from db.rollup_schema import rollup_case_month, rollup_case_spell
+from db.rollups import CASE_SPELLS
 from queries.drill import in_area
+from queries.rollups import CaseSource, case_source, use_rollup
 from queries.scope import Scope
 from rules.calendar import month_key, month_start, shift_month
 
@@ -23,13 +26,13 @@ MONTH_GRAIN = {level: level for level in ("province", "city", "county", "townshi
 
 
 def month_spells(coarse: Table, fine: Table, grain: str, cut: date, start: str, end: str, columns: list[str],
-                 condition, area: tuple[str, str, Scope]):
+                 condition, area: tuple[str, str, Scope], exact_from: date | None = None):
     """A subquery of spells (village_code: the area holding them, `columns`, start, end, n) under the
-    area, whose dates are exact wherever count_spells compares them with the cut day: the coarse
-    spells neither starting nor ending in the cut's month, and the village spells that do.
-    `condition(table)` narrows both tables alike (e.g. the breakdown)."""
+    area, whose dates are exact wherever a query compares them with a day from exact_from (default:
+    the cut day) to the cut day: the coarse spells neither starting nor ending in those days' months,
+    and the village spells that do. `condition(table)` narrows both tables alike (e.g. the breakdown)."""
     code, level, scope = area
-    first = month_start(month_key(cut))
+    first = month_start(month_key(exact_from or cut))
     following = month_start(shift_month(month_key(cut), 1))
     c, f = coarse.c, fine.c
     before = (select(c.area_code.label("village_code"), *(c[name] for name in columns), c[start], c[end], c.n)
@@ -43,3 +46,15 @@ def month_spells(coarse: Table, fine: Table, grain: str, cut: date, start: str, 
     started_in_month = fine_part(f[start] >= first, f[start] <= cut)
     ended_in_month = fine_part(f[start] < first, and_(f[end] >= first, f[end] < following))
     return union_all(before, started_in_month, ended_in_month).subquery("spells")
+
+
+def case_spells(db: str, scope: Scope, area_code: str, area_level: str, exact_from: date, cut: date) -> CaseSource:
+    """case_source for queries comparing case dates with days from exact_from to cut (the cockpit's
+    weeks): above village level the month spells of the area's own grain, else as case_source."""
+    if not use_rollup(db, CASE_SPELLS, area_level):
+        return case_source(db, area_level)
+    spells = month_spells(rollup_case_month, rollup_case_spell, MONTH_GRAIN[area_level], cut, "identified_on",
+                          "eliminated_on", ["key"], lambda table: table.c.split == "case_type",
+                          (area_code, area_level, scope), exact_from)
+    s = spells.c
+    return CaseSource(spells, s.village_code, s.key, s.identified_on, s.eliminated_on, s.n, ())

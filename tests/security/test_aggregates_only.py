@@ -72,7 +72,8 @@ def _arguments(household: tuple[str, int]) -> dict[str, object]:
             "first_period": f"{first.year}-01", "last_period": SAMPLE_UNTIL.strftime("%Y-%m"),
             "task_code": "T01", "part": "base", "batch_id": 1, "rule_code": "income_below_line", "unit_code": "mzb",
             "signal_id": 1, "department": "medical_insurance", "user_name": "tester", "report_id": 1,
-            "level": "county", "days": 15, "income_year": SAMPLE_UNTIL.year - 1}
+            "level": "county", "days": 15, "income_year": SAMPLE_UNTIL.year - 1, "family": "coverage",
+            "exact_from": first, "cut": SAMPLE_UNTIL}
 
 
 def _frames(result) -> list[pd.DataFrame]:
