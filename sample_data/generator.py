@@ -23,7 +23,7 @@ from db.dialects import spec_for
 from sample_data import assets_indicators as ai
 from sample_data import people, tasks
 from sample_data.areas import Township, Village, plan_areas, plan_household_counts
-from sample_data.bulk import create_missing_indexes, insert_rows
+from sample_data.bulk import create_missing_foreign_keys, create_missing_indexes, insert_rows
 from sample_data.cases import FLOOD_FIRST, FLOOD_LAST, Case, make_cases
 from sample_data.geometry import Geography, build_geography, geojson_text
 from sample_data.province import CountyPlan, UpperArea, plan_counties, shifted
@@ -137,6 +137,7 @@ def generate(engine: Engine, households: int = 20_000, seed: int = 7, until: dt.
 
     report(0.94, "indexes")
     create_missing_indexes(engine)
+    create_missing_foreign_keys(engine)
     _analyze(engine)
     # Signals after the indexes and statistics: planting them looks people up by 证件号码 once per day
     # of the year, which otherwise scans every household and member (most of a 1M build's time).

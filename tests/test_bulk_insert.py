@@ -1,13 +1,18 @@
-"""The SQLite bulk path (the driver's executemany) stores exactly what SQLAlchemy's insert stores."""
+"""The SQLite bulk path (the driver's executemany) stores exactly what SQLAlchemy's insert stores; a
+PostgreSQL COPY load adds its foreign keys after the rows and still refuses a broken reference."""
 
 from __future__ import annotations
 
 import datetime as dt
 import sqlite3
 
-from sqlalchemy import Boolean, Column, Date, DateTime, Float, Integer, MetaData, String, Table, create_engine
+import pytest
+from sqlalchemy import Boolean, Column, Date, DateTime, Float, Integer, MetaData, String, Table, create_engine, inspect
+from sqlalchemy.exc import IntegrityError
 
-from sample_data.bulk import _driver_insert, insert_rows
+from db.engine import make_engine
+from db.schema import household_member, metadata
+from sample_data.bulk import _driver_insert, create_missing_foreign_keys, create_tables_without_indexes, insert_rows
 
 meta = MetaData()
 sample = Table("sample", meta, Column("id", Integer, primary_key=True), Column("day", Date),
@@ -45,3 +50,32 @@ def test_a_python_default_falls_back_to_sqlalchemy(tmp_path):
         assert not _driver_insert(connection, defaulted, [{"id": 1, "name": "甲"}])  # flag is filled by Python
         insert_rows(connection, defaulted, [{"id": 1, "name": "甲"}])
         assert connection.exec_driver_sql("SELECT id, flag, name FROM defaulted").all() == [(1, 0, "甲")]
+
+
+def _foreign_keys(engine) -> set[tuple]:
+    inspector = inspect(engine)
+    return {(table, tuple(key["constrained_columns"]), key["referred_table"])
+            for table in inspector.get_table_names() for key in inspector.get_foreign_keys(table)}
+
+
+def test_a_copy_load_ends_with_every_foreign_key(server_database):
+    """PostgreSQL loads without foreign keys and adds them after: the schema's keys are all there."""
+    engine = make_engine(server_database("postgresql", "bulk_keys"))
+    create_tables_without_indexes(engine)
+    assert not _foreign_keys(engine)  # COPY runs without the per-row key triggers
+    create_missing_foreign_keys(engine)
+    declared = {(table.name, tuple(key.column_keys), key.referred_table.name)
+                for table in metadata.sorted_tables for key in table.foreign_key_constraints}
+    assert _foreign_keys(engine) == declared
+    engine.dispose()
+
+
+def test_a_broken_reference_still_fails_the_load(server_database):
+    engine = make_engine(server_database("postgresql", "bulk_broken"))
+    create_tables_without_indexes(engine)
+    with engine.begin() as connection:  # a member of a household that was never written
+        insert_rows(connection, household_member, [{"id": 1, "household_id": 99, "name": "甲", "relation": "户主",
+                                                   "id_number": "999999199001010011"}])
+    with pytest.raises(IntegrityError):
+        create_missing_foreign_keys(engine)
+    engine.dispose()
