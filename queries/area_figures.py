@@ -11,14 +11,13 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import case, func, not_, or_, select, true
+from sqlalchemy import case, func, not_, or_, select
 
-from db.rollup_schema import (rollup_case_month, rollup_case_spell, rollup_problem_month, rollup_problem_spell,
-                              rollup_under_line, rollup_village)
+from db.rollup_schema import rollup_under_line, rollup_village
 from queries.drill import FIGURE_COLUMNS, in_area, income_year
 from queries.gateway import cached, read
 from queries.scope import Scope
-from queries.spell_source import month_spells
+from queries.spell_source import case_month_spells, problem_month_spells
 from queries.trend_period import area_key, pad_codes
 
 
@@ -37,8 +36,7 @@ def rolled_up_figures(db: str, scope: Scope, area_code: str, area_level: str, gr
     key = area_key(village.village_code, group_level)
     parts = [select(key, func.sum(village.households).label("households"), func.sum(village.exited).label("exited"))
              .where(in_area(village.village_code, *area)).group_by(key)]
-    spells = month_spells(rollup_case_month, rollup_case_spell, group_level, asof, "identified_on", "eliminated_on",
-                          ["people"], lambda table: table.c.split == "case_type", area)
+    spells = case_month_spells(group_level, asof, ["people"], "case_type", area)
     key = area_key(spells.c.village_code, group_level)
     is_open = or_(spells.c.eliminated_on.is_(None), spells.c.eliminated_on > asof)
     parts.append(select(key, _weighted_if(is_open, spells.c.n).label("open_cases"),
@@ -47,8 +45,7 @@ def rolled_up_figures(db: str, scope: Scope, area_code: str, area_level: str, gr
                         .label("new_cases_year"),
                         _weighted_if(not_(is_open), spells.c.n).label("eliminated"))
                  .where(spells.c.identified_on <= asof).group_by(key))
-    problems = month_spells(rollup_problem_month, rollup_problem_spell, group_level, asof, "checked_on",
-                            "resolved_on", [], lambda table: true(), area)
+    problems = problem_month_spells(group_level, asof, [], area)
     key = area_key(problems.c.village_code, group_level)
     parts.append(select(key, func.sum(problems.c.n).label("open_problems"))
                  .where(problems.c.checked_on <= asof,

@@ -13,14 +13,13 @@ from datetime import date, timedelta
 import pandas as pd
 from sqlalchemy import and_, case, false, func, or_, select, true
 
-from db.rollup_schema import rollup_problem_month, rollup_problem_spell
 from db.schema import asset, guarantee_check, household
 from queries.area_query import AreaQuery
 from queries.drill import date_filter, in_area
 from queries.gateway import cached, read
 from queries.rollups import CASE_SPELLS, case_source, use_rollup
 from queries.scope import CODE_LENGTH, Scope
-from queries.spell_source import MONTH_GRAIN, case_spells, month_spells
+from queries.spell_source import MONTH_GRAIN, case_spells, problem_month_spells
 from queries.trend_period import area_key
 
 CASE_TYPES = ("unstable", "marginal", "sudden")
@@ -43,7 +42,7 @@ def _sum_if(condition, weight):
 @cached
 def weekly_cases(db: str, scope: Scope, area_code: str, area_level: str, asof: date, weeks: int = 12) -> pd.DataFrame:
     """Per week end: open cases by type, cases identified and eliminated in the 7 days up to it
-    (above village level from the village rollup while it is fresh)."""
+    (above village level from the month spells while the rollups are fresh)."""
     ends = week_ends(asof, weeks)
     first_start = ends[0] - timedelta(days=7)
     c = case_spells(db, scope, area_code, area_level, first_start, asof)
@@ -78,12 +77,11 @@ def weekly_cases(db: str, scope: Scope, area_code: str, area_level: str, asof: d
 def weekly_open_problems(db: str, scope: Scope, area_code: str, area_level: str, asof: date,
                          weeks: int = 12) -> pd.DataFrame:
     """Per week end: open 两不愁三保障/饮水 problems, and problems found in the 7 days up to it
-    (above village level from the village rollup of failed checks while it is fresh)."""
+    (above village level from the month spells of failed checks while the rollups are fresh)."""
     ends = week_ends(asof, weeks)
     if use_rollup(db, CASE_SPELLS, area_level):  # the month spells, exact over the weeks shown
-        joined = month_spells(rollup_problem_month, rollup_problem_spell, MONTH_GRAIN[area_level], asof, "checked_on",
-                              "resolved_on", [], lambda table: true(), (area_code, area_level, scope),
-                              ends[0] - timedelta(days=7))
+        joined = problem_month_spells(MONTH_GRAIN[area_level], asof, [], (area_code, area_level, scope),
+                                      ends[0] - timedelta(days=7))
         g = joined.c
         village, weight, failed = g.village_code, g.n, ()
     else:

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Table, and_, or_, select, union_all
+from sqlalchemy import Table, and_, or_, select, true, union_all
 
-from db.rollup_schema import rollup_case_month, rollup_case_spell
+from db.rollup_schema import rollup_case_month, rollup_case_spell, rollup_problem_month, rollup_problem_spell
 from db.rollups import CASE_SPELLS
 from queries.drill import in_area
 from queries.rollups import CaseSource, case_source, use_rollup
@@ -48,13 +48,26 @@ def month_spells(coarse: Table, fine: Table, grain: str, cut: date, start: str, 
     return union_all(before, started_in_month, ended_in_month).subquery("spells")
 
 
+def case_month_spells(grain: str, cut: date, columns: list[str], split: str, area: tuple[str, str, Scope],
+                      exact_from: date | None = None):
+    """month_spells of the cases (identified_on → eliminated_on) in one breakdown (`split`)."""
+    return month_spells(rollup_case_month, rollup_case_spell, grain, cut, "identified_on", "eliminated_on", columns,
+                        lambda table: table.c.split == split, area, exact_from)
+
+
+def problem_month_spells(grain: str, cut: date, columns: list[str], area: tuple[str, str, Scope],
+                         exact_from: date | None = None):
+    """month_spells of the 三保障 problems (checked_on → resolved_on)."""
+    return month_spells(rollup_problem_month, rollup_problem_spell, grain, cut, "checked_on", "resolved_on", columns,
+                        lambda table: true(), area, exact_from)
+
+
 def case_spells(db: str, scope: Scope, area_code: str, area_level: str, exact_from: date, cut: date) -> CaseSource:
     """case_source for queries comparing case dates with days from exact_from to cut (the cockpit's
     weeks): above village level the month spells of the area's own grain, else as case_source."""
     if not use_rollup(db, CASE_SPELLS, area_level):
         return case_source(db, area_level)
-    spells = month_spells(rollup_case_month, rollup_case_spell, MONTH_GRAIN[area_level], cut, "identified_on",
-                          "eliminated_on", ["key"], lambda table: table.c.split == "case_type",
-                          (area_code, area_level, scope), exact_from)
+    spells = case_month_spells(MONTH_GRAIN[area_level], cut, ["key"], "case_type", (area_code, area_level, scope),
+                               exact_from)
     s = spells.c
     return CaseSource(spells, s.village_code, s.key, s.identified_on, s.eliminated_on, s.n, ())

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pandas as pd
 
-from db.rollup_schema import rollup_case_month, rollup_case_spell
+from db.rollup_schema import rollup_case_spell
 from db.rollups import CASE_SPELLS
 from db.schema import case_risk, household, monitoring_case
 from queries.drill import in_area
 from queries.gateway import cached
 from queries.rollups import use_rollup
 from queries.scope import Scope
-from queries.spell_source import MONTH_GRAIN, month_spells
+from queries.spell_source import MONTH_GRAIN, case_month_spells
 from queries.trend_period import area_key, count_spells, stock_and_flows
 from rules.calendar import Period
 
@@ -44,9 +44,8 @@ def case_flows(db: str, scope: Scope, area_code: str, area_level: str, group_lev
     the rollups while they are fresh (grouped by township or above: the month spells per county or
     township, queries.spell_source; by village: the village spells), else on the cases."""
     if use_rollup(db, CASE_SPELLS, area_level) and group_level in MONTH_GRAIN:
-        spells = month_spells(rollup_case_month, rollup_case_spell, MONTH_GRAIN[group_level], period.cut,
-                              "identified_on", "eliminated_on", ["key", "elimination_kind"],
-                              lambda table: table.c.split == split, (area_code, area_level, scope))
+        spells = case_month_spells(MONTH_GRAIN[group_level], period.cut, ["key", "elimination_kind"], split,
+                                   (area_code, area_level, scope))
         joined, key, village, where, weight = spells, spells.c.key, spells.c.village_code, [], spells.c.n
         start, end, ended_as = spells.c.identified_on, spells.c.eliminated_on, spells.c.elimination_kind
     elif use_rollup(db, CASE_SPELLS, area_level):

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import false, true
+from sqlalchemy import false
 
-from db.rollup_schema import rollup_problem_month, rollup_problem_spell
 from db.rollups import CASE_SPELLS
 from db.schema import guarantee_check, household
 from queries.drill import in_area
 from queries.gateway import cached
 from queries.rollups import use_rollup
 from queries.scope import Scope
-from queries.spell_source import MONTH_GRAIN, month_spells
+from queries.spell_source import MONTH_GRAIN, problem_month_spells
 from queries.trend_period import area_key, count_spells, stock_and_flows
 from rules.calendar import Period, quarter_of
 
@@ -21,9 +20,7 @@ from rules.calendar import Period, quarter_of
 def problem_flows(db: str, scope: Scope, area_code: str, area_level: str, period: Period) -> pd.DataFrame:
     """Per item and month: problems found (failed checks), cleared, and open at month start and end."""
     if use_rollup(db, CASE_SPELLS, area_level):  # above village level, while fresh: the month spells
-        spells = month_spells(rollup_problem_month, rollup_problem_spell, MONTH_GRAIN[area_level], period.cut,
-                              "checked_on", "resolved_on", ["item"], lambda table: true(),
-                              (area_code, area_level, scope))
+        spells = problem_month_spells(MONTH_GRAIN[area_level], period.cut, ["item"], (area_code, area_level, scope))
         joined, village, item, weight = spells, spells.c.village_code, spells.c.item, spells.c.n
         found_on, cleared_on, where = spells.c.checked_on, spells.c.resolved_on, []
     else:
