@@ -40,12 +40,13 @@ def signals(ctx: Context) -> Section:
         by_area = by_area[by_area["overdue"] > 0]
     if not by_area.empty:
         names = [str(ctx.names.get(code, code)) for code in by_area.index]
-        section.tables.append(Table(t("signals.overdue_header"), pd.DataFrame({
-            t("signals.col_area"): names, t("signals.col_overdue"): by_area["overdue"].tolist(),
+        level = label_of("level", ctx.group_level)
+        heading = t("signals.overdue_header", level=level)
+        section.tables.append(Table(heading, pd.DataFrame({
+            t("signals.col_area", level=level): names, t("signals.col_overdue"): by_area["overdue"].tolist(),
             t("signals.col_pending"): by_area["pending"].tolist(),
             t("signals.col_oldest"): by_area["oldest_days"].tolist()}), t("brief_signals.source")))
-        section.charts = [Chart(t("signals.overdue_header"), build_ranking_bar(names, by_area["overdue"].tolist(),
-                                                                               t("signals.overdue_header")))]
+        section.charts = [Chart(heading, build_ranking_bar(names, by_area["overdue"].tolist(), heading))]
     say = [t("brief_signals.say_funnel", date=day_text(ctx.request.asof), received=number(stages["received"]),
              sent=number(stages["sent"]), verified=number(stages["verified"]), included=number(stages["included"]))]
     if late:

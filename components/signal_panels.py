@@ -30,11 +30,11 @@ def build_funnel(stages: dict[str, int]) -> go.Figure:
     return figure
 
 
-def build_overdue_table(overdue: pd.DataFrame, names: pd.Series) -> pd.DataFrame:
-    """Child areas worst first: name, overdue, pending, the oldest's days."""
+def build_overdue_table(overdue: pd.DataFrame, names: pd.Series, level_name: str) -> pd.DataFrame:
+    """Child areas worst first: name (headed by their level, 乡镇 or 市 …), overdue, pending, the oldest's days."""
     if overdue.empty:
         return pd.DataFrame()
-    return pd.DataFrame({t("signals.col_area"): names.reindex(overdue.index).fillna(pd.Series(overdue.index,
+    return pd.DataFrame({t("signals.col_area", level=level_name): names.reindex(overdue.index).fillna(pd.Series(overdue.index,
                                                                                             index=overdue.index)),
                          t("signals.col_overdue"): overdue["overdue"], t("signals.col_pending"): overdue["pending"],
                          t("signals.col_oldest"): overdue["oldest_days"]}).reset_index(drop=True)

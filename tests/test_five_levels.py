@@ -13,7 +13,7 @@ from components.auth_users import AUTH_FILE_ENV
 from components.page_registry import PAGES
 from components.roles import may_open
 from components.state import Keys
-from labels import t
+from labels import label_of, t
 from tests.auth.conftest import PASSWORD_HASH, tree_text
 from tests.conftest import APP, APP_ASOF, SAMPLE_UNTIL, on_page, read_table
 
@@ -213,3 +213,13 @@ def test_the_signals_map_shows_the_children_above_the_county(province_app, areas
     shown = {"province": "city", "city": "county", "county": "village"}[level]
     under = areas[(areas["level"] == shown) & areas["code"].str.startswith(code.rstrip("0"))]
     assert drawn and drawn[-1] == set(under["code"])
+
+
+@pytest.mark.parametrize("level", ["province", "city", "county"])
+def test_the_signals_overdue_table_names_the_childrens_level(province_app, areas, level):
+    """Who is late, by child area: a province's rows are cities, a city's counties, a county's townships."""
+    test = province_app("signals", area=first_at(areas, level))
+    child = label_of("level", {"province": "city", "city": "county", "county": "township"}[level])
+    assert t("signals.overdue_header", level=child) in [header.value for header in test.subheader]
+    tables = [frame.value for frame in test.dataframe if t("signals.col_overdue") in frame.value.columns]
+    assert tables and tables[0].columns[0] == t("signals.col_area", level=child)

@@ -49,9 +49,11 @@ def show_county(view: View, tree) -> None:
         st.plotly_chart(memo_figure(build_funnel, stages), config={"displayModeBar": False})
     kids = children(tree, view.area_code)
     if not kids.empty:
-        st.subheader(t("signals.overdue_header"))
-        overdue = overdue_by_area(*area, str(kids["level"].iloc[0]), view.asof, verify_days())
-        render_table(build_overdue_table(overdue, kids["name"]), "signals.list_empty", key="signals_overdue")
+        level = str(kids["level"].iloc[0])
+        st.subheader(t("signals.overdue_header", level=label_of("level", level)))
+        overdue = overdue_by_area(*area, level, view.asof, verify_days())
+        render_table(build_overdue_table(overdue, kids["name"], label_of("level", level)), "signals.list_empty",
+                     key="signals_overdue")
     show_map(view, tree)
     st.subheader(t("signals.trend_header"))
     st.plotly_chart(memo_figure(build_monthly_figure, monthly(*area, view.asof, view.asof - YEAR)),
