@@ -26,7 +26,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--households", type=int, default=1_000_000)
     parser.add_argument("--counties", type=int, default=1)
     parser.add_argument("--cities", type=int, default=1)
-    parser.add_argument("--until", type=dt.date.fromisoformat, default=dt.date(2025, 11, 30))
+    parser.add_argument("--until", type=dt.date.fromisoformat, default=None,
+                        help="last day of the history (default today, the as-of day pages open on)")
     args = parser.parse_args(argv)
 
     engine = make_engine(args.db)
