@@ -223,3 +223,17 @@ def test_the_signals_overdue_table_names_the_childrens_level(province_app, areas
     assert t("signals.overdue_header", level=child) in [header.value for header in test.subheader]
     tables = [frame.value for frame in test.dataframe if t("signals.col_overdue") in frame.value.columns]
     assert tables and tables[0].columns[0] == t("signals.col_area", level=child)
+
+
+@pytest.mark.parametrize("level", ["province", "city", "county"])
+def test_the_risk_page_lists_warnings_from_county_level_down(province_app, areas, level):
+    """As on the drill: above the county the risk page's warnings are counts with a hint to drill down
+    (the newest 300 per rule of a province cost a second and told a leader little); a county lists."""
+    test = province_app("risk", area=first_at(areas, level))
+    assert not test.exception
+    hinted = [info.value for info in test.info if info.value == t("warning_list.drill_down_for_rows")]
+    warning_lists = [frame for frame in test.dataframe if "rule_code" in frame.value.columns]
+    if level == "county":
+        assert not hinted and warning_lists
+    else:
+        assert len(hinted) == 1 and not warning_lists
