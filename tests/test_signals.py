@@ -4,6 +4,8 @@ never duplicates; the verification loop moves the county's figures and stays ins
 from __future__ import annotations
 
 import csv
+import random
+import statistics
 import json
 import datetime as dt
 
@@ -17,7 +19,7 @@ from db.schema import signal, signal_review
 from labels import label_of, t
 from queries.scope import Scope, ScopeError
 from queries.signals import (funnel, household_signals, overdue_by_area, overdue_count, pending_list,
-                             record_verification, review_history)
+                             record_verification, review_history, weighted_median)
 from sample_data.people import check_digit
 from tests.conftest import build_sample, copy_sample, read_table
 
@@ -297,3 +299,13 @@ def test_briefing_section_reads_the_page_figures(sample_db_url):
     stages = funnel(sample_db_url, county, COUNTY, "county", asof, asof - dt.timedelta(days=365))
     assert figures[label_of("signal_stage", "included")] == stages["included"]
     assert f"{stages['received']:,}条" in pack.sections[0].commentary[0]
+
+
+def test_the_weighted_median_is_the_median_of_the_repeated_days():
+    """Days to verify come grouped by pair of dates with a count; the median must equal the plain one."""
+    draw = random.Random(17)
+    for _ in range(500):
+        days = [draw.randint(-3, 40) for _ in range(draw.randint(1, 8))]
+        counts = [draw.randint(1, 5) for _ in days]
+        repeated = [day for day, n in zip(days, counts) for _ in range(n)]
+        assert weighted_median(pd.Series(days), pd.Series(counts)) == statistics.median(repeated), (days, counts)
