@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 
+import geopandas as gpd
 import pytest
 import shapely
-from shapely.geometry import Polygon
+from shapely.geometry import Polygon, box
 
-from geo.boundaries import parse_geometries, simplified_geojson, simplify_coverage
+from geo.boundaries import parse_geometries, simplified_geojson, simplify_coverage, utm_crs
 from tests.conftest import read_table
 
 LAT = 30.6
@@ -78,3 +79,11 @@ def test_unreadable_or_empty_boundaries_are_left_out():
               "empty": json.dumps({"type": "Polygon", "coordinates": []})}
     assert set(parse_geometries(stored)) == {"good"}
     assert simplified_geojson({}) == {}
+
+
+@pytest.mark.parametrize("lon, lat", [(75.2, 39.5), (87.6, 43.8), (104.1, 30.6), (112.3, 30.2), (121.5, 31.2),
+                                      (126.6, 45.8), (130.9, 47.2), (-70.6, -33.4), (2.3, 48.9), (-0.5, 51.5)])
+def test_the_utm_zone_is_the_one_geopandas_estimates(lon, lat):
+    """China's zones (43–53) and a few far away, against the PROJ database search it replaces."""
+    area = gpd.GeoSeries([box(lon - 0.2, lat - 0.15, lon + 0.2, lat + 0.15)], crs="EPSG:4326")
+    assert utm_crs(area.total_bounds) == f"EPSG:{area.estimate_utm_crs().to_epsg()}"
