@@ -3,8 +3,10 @@
 `python -m bench.browser --db URL [--asof YYYY-MM-DD] [--pages overview,trends]` starts `streamlit run
 serve.py` (what production runs: it imports the app's modules before it serves) once per page, opens
 the page at the top area in a new browser context, and reports the seconds from navigation until
-the page is complete: the script is no longer running, no status widget shows, and the page's title
-is drawn. Then it opens the same page again in a new session
+the page is complete: the script is no longer running, no status widget shows, the page's title is
+drawn, no element is still a loading skeleton and every chart has drawn (Streamlit loads widgets and
+plotly lazily: the script can end seconds before a cold browser has drawn them, and the bench had
+stopped its clock there). Then it opens the same page again in a new session
 on the same server (warm: the query caches are filled). Runs niced; colleagues share the cores.
 """
 
@@ -16,11 +18,12 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Callable, Iterator
 
 from components.page_registry import PAGES
 from db.engine import configured_url, safe_url
@@ -31,9 +34,12 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-b
                  "--disable-component-update", "--disable-sync"]
 COMPLETE_JS = """() => {
     const app = document.querySelector('[data-testid="stApp"]');
+    const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
     return app && app.getAttribute('data-test-script-state') === 'notRunning'
         && !document.querySelector('[data-testid="stStatusWidget"]')
-        && document.querySelector('[data-testid="stMain"] h1') !== null;
+        && document.querySelector('[data-testid="stMain"] h1') !== null
+        && !document.querySelector('[data-testid="stSkeleton"]')
+        && charts.every(chart => chart.querySelector('.main-svg') !== null);
 }"""
 TIMEOUT_MS = 300_000
 
@@ -53,9 +59,10 @@ def _healthy(base: str) -> bool:
 
 
 @contextmanager
-def serving(db: str) -> Iterator[str]:
-    """A fresh `streamlit run serve.py` on db (niced), stopped on exit; yields its base URL."""
-    port = _free_port()
+def serving(db: str, port: int | None = None) -> Iterator[str]:
+    """A fresh `streamlit run serve.py` on db (niced), stopped on exit; yields its base URL. The same
+    port each time keeps one origin, so a browser's cached assets stay valid across servers."""
+    port = port or _free_port()
     env = {**os.environ, "DASHBOARD_DB_URL": db, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
     command = ["nice", "-n", "19", sys.executable, "-m", "streamlit", "run", "serve.py", "--server.port", str(port),
                "--server.address", "127.0.0.1", "--server.headless", "true"]
@@ -77,11 +84,10 @@ def serving(db: str) -> Iterator[str]:
             os.killpg(server.pid, signal.SIGKILL)
 
 
-def time_page(browser, url: str, shot: Path | None = None) -> float:
-    """Seconds from navigation until the page is complete, in a new context (a new session);
-    a full-page screenshot to shot afterwards, when given (to see that the page is what was timed)."""
-    context = browser.new_context(viewport={"width": 1600, "height": 1000})
-    page = context.new_page()
+def time_page(open_tab: Callable[[], Any], url: str, shot: Path | None = None) -> float:
+    """Seconds from navigation until the page is complete, in a new tab (a new session); a
+    full-page screenshot to shot afterwards, when given (to see that the page is what was timed)."""
+    page = open_tab()
     try:
         started = time.perf_counter()
         page.goto(url, wait_until="commit")
@@ -93,22 +99,42 @@ def time_page(browser, url: str, shot: Path | None = None) -> float:
             page.screenshot(path=str(shot), full_page=True)
         return seconds
     finally:
-        context.close()
+        page.close()
 
 
-def run(db: str, pages: list[str], asof: str | None, shots: Path | None = None) -> list[tuple[str, float, float]]:
-    """(page, cold seconds, warm seconds) for each page, each cold run on a fresh server."""
+def run(db: str, pages: list[str], asof: str | None, shots: Path | None = None,
+        empty_browser: bool = False) -> list[tuple[str, float, float]]:
+    """(page, cold seconds, warm seconds) for each page, each cold run on a fresh server. By default
+    the browser is a returning visitor's: Streamlit's and plotly's scripts (hashed, cached) were
+    loaded once before, on an earlier server at the same address, so cold means the server's caches
+    only; with empty_browser every tab also downloads and compiles them (about 2 s on this machine)."""
     from playwright.sync_api import sync_playwright
 
     query = f"?asof={asof}" if asof else ""
     results = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+    viewport = {"width": 1600, "height": 1000}
+    with sync_playwright() as playwright, tempfile.TemporaryDirectory() as profile:
+        if empty_browser:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            contexts = []  # a context per tab: nothing cached between them; closed with the browser
+
+            def open_tab():
+                contexts.append(browser.new_context(viewport=viewport))
+                return contexts[-1].new_page()
+        else:
+            browser = playwright.chromium.launch_persistent_context(
+                profile, executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS, viewport=viewport)
+            open_tab = browser.new_page
+        port = _free_port()
         try:
+            if not empty_browser:
+                with serving(db, port) as base:  # the visits before: every page once, assets cached
+                    for name in pages:
+                        time_page(open_tab, f"{base}/{name}{query}")
             for name in pages:
-                with serving(db) as base:
-                    cold = time_page(browser, f"{base}/{name}{query}", shots / f"{name}.png" if shots else None)
-                    warm = time_page(browser, f"{base}/{name}{query}")
+                with serving(db, port) as base:
+                    cold = time_page(open_tab, f"{base}/{name}{query}", shots / f"{name}.png" if shots else None)
+                    warm = time_page(open_tab, f"{base}/{name}{query}")
                 results.append((name, cold, warm))
                 print(f"{name:10s} cold {cold:6.2f} s   warm {warm:6.2f} s", flush=True)
         finally:
@@ -124,11 +150,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pages", default=",".join(spec.url_path for spec in PAGES),
                         help="comma-separated url paths (default: every page)")
     parser.add_argument("--shots", type=Path, default=None, help="folder for a screenshot of each page (cold)")
+    parser.add_argument("--empty-browser", action="store_true",
+                        help="a browser that never saw the dashboard: every tab loads Streamlit's and plotly's scripts")
     args = parser.parse_args(argv)
     db = args.db or configured_url()
     if args.shots:
         args.shots.mkdir(parents=True, exist_ok=True)
-    results = run(db, [name for name in args.pages.split(",") if name], args.asof, args.shots)
+    results = run(db, [name for name in args.pages.split(",") if name], args.asof, args.shots, args.empty_browser)
     print(f"\n{safe_url(db)}\n\n| page | cold s | warm s |\n|---|---:|---:|")
     for name, cold, warm in results:
         print(f"| {name} | {cold:.2f} | {warm:.2f} |")
