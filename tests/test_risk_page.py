@@ -74,3 +74,22 @@ def test_risk_page_lists_the_warnings_of_the_area_and_period(app, sample_db_url)
     assert len(listed) == len(expected) > 0
     assert set(listed["rule"]) == {label_of("warning_rule", code) for code in expected["rule"]}
     assert listed["link"].str.startswith("drill?").all()
+
+
+def test_the_rule_counts_are_complete_when_the_list_is_capped(app, sample_db_url, monkeypatch):
+    """Over the whole period each rule's pill counts every warning, not the rows the list keeps."""
+    import queries.warnings as warnings
+    from datetime import date
+
+    from labels import label_of
+    from queries.scope import Scope
+
+    monkeypatch.setattr(warnings, "LIST_LIMIT", 3)
+    test = app("risk")
+    assert not test.exception
+    complete = warnings.warning_counts(sample_db_url, Scope((("429999000000", "county"),), household_detail=True),
+                                       "429999000000", "county", "county", date(2026, 11, 20)).sum()
+    listed = next(frame.value for frame in test.dataframe if "detail" in frame.value.columns)
+    assert listed["rule"].value_counts().max() <= 3 < complete["income_below_line"]
+    options = " ".join(str(option) for widget in test.get("button_group") for option in widget.proto.options)
+    assert f"{label_of('warning_rule', 'income_below_line')} {complete['income_below_line']:,}" in options
