@@ -34,8 +34,8 @@ def build_overdue_table(overdue: pd.DataFrame, names: pd.Series, level_name: str
     """Child areas worst first: name (headed by their level, 乡镇 or 市 …), overdue, pending, the oldest's days."""
     if overdue.empty:
         return pd.DataFrame()
-    return pd.DataFrame({t("signals.col_area", level=level_name): names.reindex(overdue.index).fillna(pd.Series(overdue.index,
-                                                                                            index=overdue.index)),
+    shown_names = names.reindex(overdue.index).fillna(pd.Series(overdue.index, index=overdue.index))
+    return pd.DataFrame({t("signals.col_area", level=level_name): shown_names,
                          t("signals.col_overdue"): overdue["overdue"], t("signals.col_pending"): overdue["pending"],
                          t("signals.col_oldest"): overdue["oldest_days"]}).reset_index(drop=True)
 

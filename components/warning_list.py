@@ -26,6 +26,15 @@ FINDING_COLUMNS = ("rule", "village", "head_name", "case_type", "identified_on",
 # reading them cost 9 s at 10 million households.
 ROW_LEVELS = ("county", "township", "village")
 
+
+def row_listing(household_detail: bool, area_level: str) -> tuple[bool, str]:
+    """Whether a page lists warning and finding households for this viewer and area, and the label of
+    the note that stands in for the rows where it does not: drill down (above ROW_LEVELS), or counts
+    only (roles without household detail, the big screen)."""
+    listed = household_detail and area_level in ROW_LEVELS
+    return listed, "warning_list.drill_down_for_rows" if household_detail else "warning_list.counts_only"
+
+
 def _household_link(query: dict[str, str]) -> str:
     # The profile lives on the drill page; relative, so it also works under a server base path.
     return "drill?" + urlencode(query)

@@ -9,7 +9,6 @@ unknown person has no area; it counts for views of a whole county (or wider) onl
 from __future__ import annotations
 
 import datetime as dt
-import statistics
 
 import pandas as pd
 from sqlalchemy import and_, case, false, func, insert, select, true

@@ -20,8 +20,8 @@ from components.state import Keys
 from components.text import md_escape
 from components.url_state import go_to
 from components.view import View, current_view
-from components.warning_list import (ROW_LEVELS, build_finding_table, build_warning_table, render_findings,
-                                    render_warning_list)
+from components.warning_list import (build_finding_table, build_warning_table, render_findings, render_warning_list,
+                                    row_listing)
 from queries.areas import ancestors, area_tree, children
 from queries.compliance import LIST_LIMIT as FINDING_LIMIT
 from queries.compliance import PROCEDURAL_RULES, area_findings, finding_counts
@@ -69,9 +69,7 @@ def show_area(view: View, tree) -> None:
             st.info(t("screen.personal_hidden" if view.screen else "warning_list.counts_only"))
         else:
             st.info(t("drill.no_children"))
-    # Household lists start at county level (components.warning_list.ROW_LEVELS says why).
-    listed = rows and view.area_level in ROW_LEVELS
-    why = "warning_list.counts_only" if not rows else "warning_list.drill_down_for_rows"
+    listed, why = row_listing(rows, view.area_level)
     with warned:
         found = area_warnings(view.db, view.scope, view.area_code, view.area_level, view.asof,
                               limit=LIST_LIMIT if listed else 0)

@@ -20,7 +20,7 @@ from components.view import View, current_view
 from components.wall.area_pages import build_risk_wall
 from components.wall.frame import render_wall
 from queries.risk import RISK_CODES, RiskFilter
-from components.warning_list import ROW_LEVELS, build_warning_table, render_warning_list
+from components.warning_list import build_warning_table, render_warning_list, row_listing
 from components.page_head import render_page_head
 from queries.areas import ancestors, area_tree, children
 from queries.drill import figures_by_area
@@ -98,8 +98,7 @@ def main() -> None:
     st.caption(t("risk_page.heat_note"))
 
     st.subheader(t("risk_page.warnings_heading", since=f"{flt.start:%Y-%m-%d}"))
-    # As on the drill: household rows from county level down, counts with a hint to drill above it.
-    listed = view.scope.household_detail and view.area_level in ROW_LEVELS
+    listed, why = row_listing(view.scope.household_detail, view.area_level)  # as on the drill
     found = area_warnings(view.db, view.scope, view.area_code, view.area_level, view.asof,
                           limit=LIST_LIMIT if listed else 0)
     found = found[found["since"] >= flt.start] if not found.empty else found  # the chosen period
@@ -110,8 +109,7 @@ def main() -> None:
               warning_counts(view.db, view.scope, view.area_code, view.area_level, view.area_level,
                              view.asof).sum().to_dict())
     picked = render_warning_list(table, counts, WARNING_RULES, LIST_LIMIT, key=Keys.RISK_WARNINGS, rows=listed,
-                                 why="warning_list.drill_down_for_rows" if view.scope.household_detail
-                                 else "warning_list.counts_only")
+                                 why=why)
     if picked is not None:  # the profile lives on the drill page: same tab, same session
         open_page(page_path("drill"), picked, forget=(f"{Keys.RISK_WARNINGS}_table",))
 

@@ -50,9 +50,10 @@ def show_county(view: View, tree) -> None:
     kids = children(tree, view.area_code)
     if not kids.empty:
         level = str(kids["level"].iloc[0])
-        st.subheader(t("signals.overdue_header", level=label_of("level", level)))
+        level_name = label_of("level", level)
+        st.subheader(t("signals.overdue_header", level=level_name))
         overdue = overdue_by_area(*area, level, view.asof, verify_days())
-        render_table(build_overdue_table(overdue, kids["name"], label_of("level", level)), "signals.list_empty",
+        render_table(build_overdue_table(overdue, kids["name"], level_name), "signals.list_empty",
                      key="signals_overdue")
     show_map(view, tree)
     st.subheader(t("signals.trend_header"))
