@@ -20,6 +20,8 @@ from rules.calendar import month_key
 TASK_CODE = UNIT_CODE  # task codes (T01 …) share the unit codes' alphabet
 MAP_GROUPS = ("village", "township")
 RISK_MEASURES, RISK_SORTS = ("count", "rate"), ("total", "code")
+# The trends page's sections, one tab open at a time (the first is the default).
+TREND_SECTIONS = ("cases", "income", "problems", "indicators", "compare")
 DWELL_RANGE = (5, 3600)
 # Pages about households one by one, or about who looked at what, never join the big screen's playlist;
 # nor does the briefing page (it makes files: nothing to watch on a wall), nor the signals page (a
@@ -68,13 +70,18 @@ def risk_page(asof: date) -> tuple[Param, ...]:
     )
 
 
-def trends_page(asof: date) -> tuple[Param, ...]:
-    """防止返贫监测趋势: the period, in months."""
+def trends_period(asof: date) -> tuple[Param, Param]:
+    """防止返贫监测趋势's period, in months."""
     first, last = month_key(FIRST_DAY), month_key(asof)
     return (
         Param("from_month", month(first, last), first, "trends_period.bad_from_month", aliases=("from",)),
         Param("to_month", month(first, last), last, "trends_period.bad_to_month", aliases=("to",)),
     )
+
+
+def trends_page(asof: date) -> tuple[Param, ...]:
+    """防止返贫监测趋势: the period, in months, and the open section."""
+    return (*trends_period(asof), Param("section", choice(TREND_SECTIONS), TREND_SECTIONS[0], "trends.bad_section"))
 
 
 def tasks_page() -> tuple[Param, ...]:

@@ -45,6 +45,7 @@ class Keys:
     RISK_SORT = "risk_sort"
     RISK_WARNINGS = "risk_warnings"  # the warning list; its table's selection is "<key>_table"
     TRENDS_PERIOD = "trends_period_picker_{first}_{last}_{asof}"  # one widget per period shown
+    TRENDS_SECTION = "trends_section"
     TASKS_PICK_UNIT = "tasks_pick_unit"
     TASKS_PICK_TASK = "tasks_pick_task"
     TASKS_SORT = "tasks_sort"

@@ -1,4 +1,5 @@
-"""The trends page's period: `from_month` / `to_month` (YYYY-MM) in the URL, and a picker that writes them.
+"""The trends page's period: `from_month` / `to_month` (YYYY-MM) in the URL, and a picker that writes them;
+the open section (`section`) is read with them, so a run reports every bad value in one warning.
 
 The parameters are declared in components/page_params.py (trends_page); links of the old form
 `from` / `to` (months on this page) are still read.
@@ -13,7 +14,7 @@ from typing import Mapping
 import streamlit as st
 
 from labels import t
-from components.page_params import trends_page
+from components.page_params import trends_page, trends_period
 from components.state import Keys
 from components.url_params import FIRST_DAY, Param, Problem, parse_declared, url_value
 from components.url_state import current_params, report_rejected, set_params
@@ -22,12 +23,13 @@ from rules.calendar import Period, month_end, month_key, month_range
 
 @dataclass(frozen=True)
 class PeriodChoice:
-    """The validated period, its URL values, and what was wrong with the given ones."""
+    """The validated period, its URL values, the open section, and what was wrong with the given ones."""
 
     period: Period
     first_month: str
     last_month: str
     problems: tuple[Problem, ...] = field(default=())
+    section: str = "cases"
 
 
 def parse_period(raw: Mapping[str, str], asof: date) -> PeriodChoice:
@@ -42,13 +44,13 @@ def parse_period(raw: Mapping[str, str], asof: date) -> PeriodChoice:
         first_month, last_month = month_key(FIRST_DAY), month_key(asof)
     first = date(int(first_month[:4]), int(first_month[5:]), 1)
     cut = min(month_end(last_month), asof)
-    return PeriodChoice(Period(first, cut), first_month, last_month, problems)
+    return PeriodChoice(Period(first, cut), first_month, last_month, problems, values["section"])
 
 
 def period_params(choice: PeriodChoice, asof: date) -> dict[str, str]:
     """The URL values of a period; the defaults (from 2021-01 to the as-of month) are omitted."""
     params = {param.name: url_value(param, value) for param, value
-              in zip(trends_page(asof), (choice.first_month, choice.last_month))}
+              in zip(trends_period(asof), (choice.first_month, choice.last_month))}
     return {name: value for name, value in params.items() if value is not None}
 
 
@@ -73,4 +75,4 @@ def render_period_picker(choice: PeriodChoice, asof: date) -> None:
     # writing a range slider's value into session state does not do reliably.
     key = Keys.TRENDS_PERIOD.format(first=choice.first_month, last=choice.last_month, asof=month_key(asof))
     st.select_slider(t("trends_period.label"), options=months, value=(choice.first_month, choice.last_month),
-                     key=key, help=t("trends_period.help"), on_change=_set_period, args=(key, trends_page(asof)))
+                     key=key, help=t("trends_period.help"), on_change=_set_period, args=(key, trends_period(asof)))

@@ -11,6 +11,7 @@ from datetime import date
 from typing import Callable, Mapping, Sequence
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from components.text import echo
 from components.url_params import Param, Problem, parse_declared, url_value
@@ -99,6 +100,22 @@ def url_segmented(label: str, param: Param, options: Sequence[str], value: str,
     chosen = st.segmented_control(label, list(options), key=key, format_func=format_func, on_change=_write,
                                   args=(param, key))
     return chosen or value
+
+
+def _write_tab(param: Param, key: str, options: Mapping[str, str]) -> None:
+    set_params({param.name: url_value(param, options[st.session_state[key]])}, drop=param.aliases)
+
+
+def url_tabs(param: Param, options: Sequence[str], value: str, format_func: Callable[[str], str],
+             key: str) -> DeltaGenerator:
+    """Tabs whose open tab lives in the URL; returns the open tab, the only one whose content should run.
+
+    Lazy on purpose: a page that drew every tab's charts at once kept a cold browser busy for seconds.
+    """
+    labels = [format_func(option) for option in options]
+    st.session_state[key] = format_func(value)
+    tabs = st.tabs(labels, key=key, on_change=_write_tab, args=(param, key, dict(zip(labels, options))))
+    return tabs[list(options).index(value)]
 
 
 def url_multiselect(label: str, param: Param, options: Sequence[str], value: Sequence[str],

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from components.page_params import TREND_SECTIONS
 from labels import t
 from queries.scope import Scope
 from queries.trend_cases import area_totals, case_flows
@@ -42,34 +43,57 @@ def _text(test: AppTest) -> str:
 
 
 def test_county_page_shows_every_section_with_downloads(trends):
-    test = trends()
-    assert not test.exception and not test.warning
-    headings = [s.value for s in test.subheader]
+    headings, downloads, charts, text = [], 0, [], ""
+    for section in TREND_SECTIONS:
+        test = trends(section=section)
+        assert not test.exception and not test.warning
+        tab = next(tab for tab in test.tabs if tab.label == t(f"trends.section_{section}"))
+        assert len(tab.get("plotly_chart")) == len(test.get("plotly_chart")) > 0  # drawn in its tab
+        headings += [s.value for s in test.subheader]
+        downloads += len(test.get("download_button"))
+        charts += test.get("plotly_chart")
+        text += _text(test)
     for key in ("cases_heading", "risk_heading", "elimination_heading", "income_heading", "problems_heading",
                 "indicators_heading"):
         assert t(f"trends.{key}") in headings
     assert t("trends.compare_heading", level=t("level.township")) in headings
-    downloads = test.get("download_button")
-    assert len(downloads) == 9  # seven charts, the seeds' indicators and the ranking table
-    charts = test.get("plotly_chart")
+    assert downloads == 9  # seven charts, the seeds' indicators and the ranking table
     assert len(charts) == 7 and all(json.loads(chart.proto.config) == {"displaylogo": False} for chart in charts)
     # Figures are built here and drawn by the bundled plotly.js: their text is the catalogue's Chinese.
     spec = json.dumps(json.loads(charts[0].proto.spec), ensure_ascii=False)
     assert t("trends.phase_transition") in spec and t("trends.axis_open") in spec
-    text = _text(test)
     assert t("trends.two_highs_not_met", year=2024, exited="", local="").split("增长")[0] in text
     assert "2024" in text and t("trends.met") in text
 
 
-def test_two_highs_fails_in_2024_as_the_sample_was_built(trends):
+def test_only_the_open_section_runs_and_the_first_is_the_default(trends):
+    """Each tab's charts are built only when it is open (a cold browser drew all seven for seconds)."""
     test = trends()
+    assert [s.value for s in test.subheader] == [t("trends.cases_heading"), t("trends.risk_heading"),
+                                                 t("trends.elimination_heading")]
+    assert len(test.get("plotly_chart")) == 3 and "section" not in test.query_params
+    assert [tab.label for tab in test.tabs] == [t(f"trends.section_{code}") for code in TREND_SECTIONS]
+    income = trends(section="income")
+    assert [s.value for s in income.subheader] == [t("trends.income_heading")]
+
+
+def test_a_bad_section_is_named_and_the_first_section_shown(trends):
+    test = trends(section="<b>x</b>", from_month="2024-13")
+    assert not test.exception and len(test.warning) == 1  # one warning for every bad value
+    warning = shown(test.warning[0].value)
+    assert "<b>x</b>" in warning and "2024-13" in warning
+    assert t("trends.cases_heading") in [s.value for s in test.subheader]
+
+
+def test_two_highs_fails_in_2024_as_the_sample_was_built(trends):
+    test = trends(section="income")
     lines = [m.value for m in test.markdown if m.value.startswith("- ")][0].splitlines()
     verdict = {line[2:6]: line for line in lines}
     assert "未达到" in verdict["2024"] and "未达到" not in verdict["2023"]
 
 
 def test_ranking_table_matches_the_series(trends, sample_db_url):
-    test = trends()
+    test = trends(section="compare")
     table = test.dataframe[-1].value
     townships = read_table(sample_db_url, "area").query("level == 'township'")
     assert set(table[t("trends_col.area")]) == set(townships["name"])
@@ -81,10 +105,10 @@ def test_ranking_table_matches_the_series(trends, sample_db_url):
 
 def test_village_has_no_compare_section_and_borrows_indicators(trends, sample_db_url):
     village = read_table(sample_db_url, "household")["village_code"].mode()[0]
-    test = trends(area=village)
+    assert t("trends.no_children") in _text(trends(area=village, section="compare"))
+    test = trends(area=village, section="indicators")
     assert not test.exception
     text = _text(test)
-    assert t("trends.no_children") in text
     township_name = read_table(sample_db_url, "area").set_index("code").at[village[:9] + "000", "name"]
     assert township_name in text  # indicators and the local average come from the township
 
@@ -123,7 +147,7 @@ def test_elimination_quality_both_halves_of_two_highs_and_the_fixed_2025_baselin
     assert metrics[t("elimination_quality.cumulative")] == f"{now['cumulative_share']:.1f}%"
     assert metrics[t("elimination_quality.reentries")] == f"{now['reentries']:,}" and now["reentries"] > 0
     base = elimination_quality(sample_db_url, scope, "429999000000", "county", date(2025, 12, 31))
-    text = _text(test)
+    text = _text(test) + _text(trends(section="income"))
     assert f"累计识别 {base['identified']:,} 户，已消除风险 {base['eliminated']:,} 户" in text
     stock = t("trends.stock_now", date=ASOF, identified=f"{now['identified']:,}", eliminated=f"{now['eliminated']:,}",
               open=f"{now['identified'] - now['eliminated']:,}", people=f"{now['open_people']:,}")
@@ -138,7 +162,7 @@ def test_seed_indicators_show_counts_target_verdict_and_the_seed(trends, sample_
     from queries.drill import income_year
     from queries.seed_indicators import seed_indicators
 
-    test = trends()
+    test = trends(section="indicators")
     assert t("seed_indicator.heading") in [s.value for s in test.subheader]
     table = next(d.value for d in test.dataframe if t("seed_indicator_col.counted") in d.value.columns)
     asof = date.fromisoformat(ASOF)
