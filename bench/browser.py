@@ -4,9 +4,9 @@
 serve.py` (what production runs: it imports the app's modules before it serves) once per page, opens
 the page at the top area in a new browser context, and reports the seconds from navigation until
 the page is complete: the script is no longer running, no status widget shows, the page's title is
-drawn, no element is still a loading skeleton and every chart has drawn (Streamlit loads widgets and
-plotly lazily: the script can end seconds before a cold browser has drawn them, and the bench had
-stopped its clock there). Then it opens the same page again in a new session
+drawn, no element is still a loading skeleton and every chart, plotly or Vega-Lite, has drawn
+(Streamlit loads widgets and charts lazily: the script can end seconds before a cold browser has
+drawn them, and the bench had stopped its clock there). Then it opens the same page again in a new session
 on the same server (warm: the query caches are filled). Runs niced; colleagues share the cores.
 """
 
@@ -35,11 +35,13 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-b
 COMPLETE_JS = """() => {
     const app = document.querySelector('[data-testid="stApp"]');
     const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
+    const vega = [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')];
     return app && app.getAttribute('data-test-script-state') === 'notRunning'
         && !document.querySelector('[data-testid="stStatusWidget"]')
         && document.querySelector('[data-testid="stMain"] h1') !== null
         && !document.querySelector('[data-testid="stSkeleton"]')
-        && charts.every(chart => chart.querySelector('.main-svg') !== null);
+        && charts.every(chart => chart.querySelector('.main-svg') !== null)
+        && vega.every(chart => chart.querySelector('svg.marks') !== null);
 }"""
 TIMEOUT_MS = 300_000
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import altair as alt
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from components.legend import LegendEntry, numeric_classes
+from components.vega import COUNT_FORMAT
 from labels import label_of, t
 from queries.signals import STAGES
+
+FUNNEL_COLOR = "#4c78a8"
 
 
 def build_received_table(received: pd.DataFrame) -> pd.DataFrame:
@@ -21,13 +24,18 @@ def build_received_table(received: pd.DataFrame) -> pd.DataFrame:
     return table.reset_index(drop=True)
 
 
-def build_funnel(stages: dict[str, int]) -> go.Figure:
-    """Received → sent → verified → included as a plotly funnel."""
-    figure = go.Figure(go.Funnel(y=[label_of("signal_stage", stage) for stage in STAGES],
-                                 x=[stages[stage] for stage in STAGES], textinfo="value+percent initial",
-                                 hoverinfo="skip"))
-    figure.update_layout(height=280, margin=dict(l=10, r=10, t=10, b=10))
-    return figure
+def build_funnel(stages: dict[str, int]) -> alt.Chart:
+    """Received → sent → verified → included as bars, each labelled with its count and share of received."""
+    received = stages[STAGES[0]]
+    names = [label_of("signal_stage", stage) for stage in STAGES]
+    frame = pd.DataFrame({"stage": names, "count": [stages[stage] for stage in STAGES]})
+    frame["label"] = [f"{count:,}（{count / received:.0%}）" if received else f"{count:,}" for count in frame["count"]]
+    room = max(1, int(frame["count"].max())) * 1.4  # the labels sit right of the longest bar
+    base = alt.Chart(frame).encode(y=alt.Y("stage:N", sort=names, title=None),
+                                   x=alt.X("count:Q", title=None, axis=None, scale=alt.Scale(domain=[0, room])))
+    bars = base.mark_bar(color=FUNNEL_COLOR)
+    text = base.mark_text(align="left", dx=4).encode(text="label:N")
+    return (bars + text).properties(height=220)
 
 
 def build_overdue_table(overdue: pd.DataFrame, names: pd.Series, level_name: str) -> pd.DataFrame:
@@ -40,15 +48,20 @@ def build_overdue_table(overdue: pd.DataFrame, names: pd.Series, level_name: str
                          t("signals.col_oldest"): overdue["oldest_days"]}).reset_index(drop=True)
 
 
-def build_monthly_figure(months: pd.DataFrame) -> go.Figure:
-    """Signals received and included per month, as bars."""
-    figure = go.Figure([go.Bar(x=list(months.index), y=months["received"], name=t("signals.col_received")),
-                        go.Bar(x=list(months.index), y=months["included"], name=t("signals.col_included"))])
-    figure.update_layout(height=300, barmode="group", margin=dict(l=10, r=10, t=10, b=10),
-                         legend=dict(orientation="h"))
-    top = int(months["received"].max()) if not months.empty else 0
-    figure.update_yaxes(rangemode="tozero", tickformat="d", dtick=max(1, -(-top // 5)))  # whole signals only
-    return figure
+def build_monthly_figure(months: pd.DataFrame) -> alt.Chart:
+    """Signals received and included per month, as bars side by side."""
+    series = {t("signals.col_received"): "received", t("signals.col_included"): "included"}
+    frame = pd.DataFrame([{"month": str(month), "series": name, "count": int(row[column])}
+                          for month, row in months.iterrows() for name, column in series.items()],
+                         columns=["month", "series", "count"])
+    return alt.Chart(frame).mark_bar().encode(
+        x=alt.X("month:O", title=None, axis=alt.Axis(labelAngle=0)),
+        xOffset=alt.XOffset("series:N", sort=list(series)),
+        y=alt.Y("count:Q", title=None, axis=alt.Axis(format=COUNT_FORMAT, tickMinStep=1)),
+        color=alt.Color("series:N", sort=list(series), title=None),
+        tooltip=[alt.Tooltip("month:O", title=t("signals.col_month_of")), alt.Tooltip("series:N", title=" "),
+                 alt.Tooltip("count:Q", title=t("signals.col_count"), format=COUNT_FORMAT)],
+    ).properties(height=300)
 
 
 def build_signal_list(rows: pd.DataFrame, village_names: pd.Series, days: int, asof) -> pd.DataFrame:

@@ -309,3 +309,34 @@ def test_the_weighted_median_is_the_median_of_the_repeated_days():
         counts = [draw.randint(1, 5) for _ in days]
         repeated = [day for day, n in zip(days, counts) for _ in range(n)]
         assert weighted_median(pd.Series(days), pd.Series(counts)) == statistics.median(repeated), (days, counts)
+
+
+def test_the_signals_page_draws_its_charts_with_vega_lite_not_plotly(app, sample_db_url):
+    """A fresh tab never loads plotly.js for this page (1.1 s of script evaluation on this machine);
+    the funnel's bars and labels are the page's counts."""
+    at = app("signals")
+    assert not at.exception
+    assert len(at.get("plotly_chart")) == 0
+    import pyarrow as pa
+
+    charts = at.get("vega_lite_chart")
+    assert len(charts) == 2
+    tiles = {metric.label: metric.value for metric in at.metric}
+    bars = pa.ipc.open_stream(charts[0].proto.datasets[0].data.data).read_all().to_pandas()
+    assert {stage: f"{count:,}" for stage, count in zip(bars["stage"], bars["count"])} == {
+        label_of("signal_stage", stage): tiles[label_of("signal_stage", stage)]
+        for stage in ("received", "sent", "verified", "included")}
+
+
+def test_the_funnel_labels_each_stage_with_its_share_of_received():
+    from components.signal_panels import build_funnel, build_monthly_figure
+
+    chart = build_funnel({"received": 1200, "sent": 600, "verified": 300, "included": 0}).to_dict()
+    rows = next(iter(chart["datasets"].values()))
+    assert [row["label"] for row in rows] == ["1,200（100%）", "600（50%）", "300（25%）", "0（0%）"]
+    nothing = build_funnel(dict.fromkeys(("received", "sent", "verified", "included"), 0)).to_dict()
+    assert [row["label"] for row in next(iter(nothing["datasets"].values()))] == ["0"] * 4  # no share of nothing
+    months = pd.DataFrame({"received": [5, 0], "included": [1, 0]}, index=["2026-10", "2026-11"])
+    bars = next(iter(build_monthly_figure(months).to_dict()["datasets"].values()))
+    assert sorted((row["month"], row["count"]) for row in bars) == [("2026-10", 1), ("2026-10", 5),
+                                                                     ("2026-11", 0), ("2026-11", 0)]

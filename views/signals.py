@@ -7,7 +7,6 @@ import datetime as dt
 import streamlit as st
 
 from components.auth_log import audit
-from components.figure_memo import memo_figure
 from components.legend import render_legend
 from components.map_layers import LayerNames, build_area_map
 from components.map_render import render_map
@@ -18,6 +17,7 @@ from components.signal_panels import (build_funnel, build_history_table, build_m
                                       verified_choice)
 from components.signal_upload import render_signal_upload
 from components.state import Keys
+from components.vega import render_vega
 from components.view import View, current_view
 from components.wall.frame import render_not_on_wall
 from labels import label_of, t
@@ -46,7 +46,7 @@ def show_county(view: View, tree) -> None:
                   t("signals.days_unit", days=f"{median:g}") if median is not None else t("signals.median_none"))
     with right:
         st.subheader(t("signals.funnel_header"))
-        st.plotly_chart(memo_figure(build_funnel, stages), config={"displayModeBar": False})
+        render_vega(build_funnel(stages), key="signals_funnel")
     kids = children(tree, view.area_code)
     if not kids.empty:
         level = str(kids["level"].iloc[0])
@@ -57,8 +57,7 @@ def show_county(view: View, tree) -> None:
                      key="signals_overdue")
     show_map(view, tree)
     st.subheader(t("signals.trend_header"))
-    st.plotly_chart(memo_figure(build_monthly_figure, monthly(*area, view.asof, view.asof - YEAR)),
-                    config={"displayModeBar": False})
+    render_vega(build_monthly_figure(monthly(*area, view.asof, view.asof - YEAR)), key="signals_monthly")
 
 
 def show_map(view: View, tree) -> None:
