@@ -86,6 +86,10 @@ def serving(db: str, port: int | None = None) -> Iterator[str]:
             os.killpg(server.pid, signal.SIGKILL)
 
 
+class PageError(RuntimeError):
+    """A page ended in Streamlit's error box."""
+
+
 def time_page(open_tab: Callable[[], Any], url: str, shot: Path | None = None) -> float:
     """Seconds from navigation until the page is complete, in a new tab (a new session); a
     full-page screenshot to shot afterwards, when given (to see that the page is what was timed)."""
@@ -97,6 +101,8 @@ def time_page(open_tab: Callable[[], Any], url: str, shot: Path | None = None) -
         page.wait_for_timeout(200)  # let the first script run begin before asking whether it ended
         page.wait_for_function(COMPLETE_JS, timeout=TIMEOUT_MS, polling=50)
         seconds = time.perf_counter() - started - 0.2
+        if page.locator('[data-testid="stException"]').count():  # an error box is not a page to time
+            raise PageError(f"{url} shows an error: {page.locator('[data-testid=stException]').first.inner_text()}")
         if shot is not None:
             page.screenshot(path=str(shot), full_page=True)
         return seconds
@@ -158,7 +164,11 @@ def main(argv: list[str] | None = None) -> int:
     db = args.db or configured_url()
     if args.shots:
         args.shots.mkdir(parents=True, exist_ok=True)
-    results = run(db, [name for name in args.pages.split(",") if name], args.asof, args.shots, args.empty_browser)
+    try:
+        results = run(db, [name for name in args.pages.split(",") if name], args.asof, args.shots, args.empty_browser)
+    except PageError as error:
+        print(error, file=sys.stderr)
+        return 1
     print(f"\n{safe_url(db)}\n\n| page | cold s | warm s |\n|---|---:|---:|")
     for name, cold, warm in results:
         print(f"| {name} | {cold:.2f} | {warm:.2f} |")

@@ -1,25 +1,29 @@
-"""Risk heatmaps: build_* shape counts into matrices and plotly figures (no Streamlit), render_* draw them."""
+"""Risk heatmaps: build_* shape counts into matrices and Vega-Lite charts (no Streamlit), render_vega draws them.
+
+Vega-Lite, not plotly: the page a leader opens to see where risk is should not wait a second for
+plotly.js to load in a fresh tab (components/vega.py). Vega draws names as SVG text, never as HTML.
+"""
 
 from __future__ import annotations
 
-import html
-
+import altair as alt
+import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
-import streamlit as st
 
+from components.vega import COUNT_FORMAT
 from labels import label_of, t
 
-# Plotly's own bundle draws the chart; no mode-bar link to plotly's site, no MathJax.
-PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["toImage"], "typesetMath": False}
-COLOURS = "YlOrRd"
+SCHEME = "yelloworangered"
+ROW_STEP, MONTH_ROW_STEP = 26, 22  # pixels per area row
+DARK_CELL = 0.6  # cells above this share of the largest value get white numbers
 
 
 def unique_names(codes: list[str], names: pd.Series) -> list[str]:
-    """Display names for area codes, escaped for plotly, with the code added where a name repeats."""
+    """Display names for area codes, with the code added where a name repeats (rows must differ)."""
     raw = [str(names.get(code, code)) for code in codes]
     repeated = {name for name in raw if raw.count(name) > 1}
-    return [html.escape(t("risk_page.name_with_code", name=name, code=code) if name in repeated else name) for name, code in zip(raw, codes)]
+    return [t("risk_page.name_with_code", name=name, code=code) if name in repeated else name
+            for name, code in zip(raw, codes)]
 
 
 def build_risk_matrix(counts: pd.DataFrame, totals: pd.Series, households: pd.Series, area_codes: list[str],
@@ -38,39 +42,52 @@ def build_risk_matrix(counts: pd.DataFrame, totals: pd.Series, households: pd.Se
     return matrix
 
 
-def build_risk_heatmap(matrix: pd.DataFrame, names: pd.Series, measure: str) -> go.Figure:
-    """A heatmap of the matrix: one row per area, one column per risk type, the total last."""
+def _cells(values: np.ndarray, rows: list[str], columns: list[str]) -> pd.DataFrame:
+    """One row per cell of a grid: its area row, column and value (NaN where there is none)."""
+    return pd.DataFrame({"area": np.repeat(rows, len(columns)), "column": columns * len(rows),
+                         "value": values.ravel()})
+
+
+def build_risk_heatmap(matrix: pd.DataFrame, names: pd.Series, measure: str) -> alt.Chart:
+    """A heatmap of the matrix: one row per area, one column per risk type, each cell numbered."""
     # The total goes into the row label, not a column: on one colour scale it would wash out the rest.
     risks = matrix.drop(columns="total")
     columns = [label_of("risk", code) for code in risks.columns]
     total_format = "{:,.2f}" if measure == "rate" else "{:,.0f}"
     rows = [t("risk_page.row_with_total", name=name, total=total_format.format(total))
             for name, total in zip(unique_names(list(matrix.index), names), matrix["total"].fillna(0))]
-    values = risks.to_numpy(dtype=float)
-    text_format = "%{z:.2f}" if measure == "rate" else "%{z:,.0f}"
-    figure = go.Figure(go.Heatmap(z=values, x=columns, y=rows, colorscale=COLOURS, texttemplate=text_format,
-                                  hovertemplate="%{y} · %{x}: " + text_format + "<extra></extra>", xgap=1, ygap=1,
-                                  colorbar={"thickness": 12}))
-    figure.update_layout(height=max(260, 28 * len(rows) + 120), margin={"l": 10, "r": 10, "t": 10, "b": 10},
-                         yaxis={"autorange": "reversed"}, xaxis={"side": "top"})
-    return figure
+    cells = _cells(risks.to_numpy(dtype=float), rows, columns)
+    value_format = ",.2f" if measure == "rate" else COUNT_FORMAT  # d3's, for the tooltip
+    cells["text"] = [total_format.format(value) if value == value else "" for value in cells["value"]]
+    dark = DARK_CELL * (cells["value"].max() if cells["value"].notna().any() else 0)
+    base = alt.Chart(cells).encode(
+        x=alt.X("column:N", sort=columns, title=None, axis=alt.Axis(orient="top", labelAngle=-30, labelAlign="left",
+                                                                     labelLimit=160, labelOverlap=False)),
+        y=alt.Y("area:N", sort=rows, title=None, axis=alt.Axis(labelLimit=320, labelOverlap=False)),
+        # On both layers: the number sits over the cell's middle, where the pointer rests.
+        tooltip=[alt.Tooltip("area:N", title=t("map.area")), alt.Tooltip("column:N", title=t("risk_page.risk_type")),
+                 alt.Tooltip("value:Q", title=t(f"risk_page.measure_{measure}"), format=value_format)])
+    squares = base.mark_rect(stroke="white", strokeWidth=1).encode(
+        color=alt.Color("value:Q", scale=alt.Scale(scheme=SCHEME), title=None))
+    numbers = base.mark_text(fontSize=12).encode(
+        text="text:N", color=alt.condition(alt.datum.value > dark, alt.value("white"), alt.value("black")))
+    return (squares + numbers).properties(height=alt.Step(ROW_STEP))
 
 
-def build_month_heatmap(monthly: pd.DataFrame, area_codes: list[str], names: pd.Series, months: list[str]) -> go.Figure:
+def build_month_heatmap(monthly: pd.DataFrame, area_codes: list[str], names: pd.Series, months: list[str]) -> alt.Chart:
     """New cases per month (x) and area (y); empty months stay in so gaps and surges both show."""
     grid = (monthly.pivot_table(index="area_code", columns="month", values="cases", aggfunc="sum")
             if not monthly.empty else pd.DataFrame())
     grid = grid.reindex(index=area_codes, columns=months).fillna(0)
     rows = unique_names(area_codes, names)
-    figure = go.Figure(go.Heatmap(z=grid.to_numpy(dtype=float), x=months, y=rows, colorscale=COLOURS, xgap=0.5,
-                                  ygap=1, hovertemplate="%{y} · %{x}: %{z:,.0f}<extra></extra>",
-                                  colorbar={"thickness": 12}))
-    figure.update_layout(height=max(260, 24 * len(rows) + 110), margin={"l": 10, "r": 10, "t": 10, "b": 10},
-                         yaxis={"autorange": "reversed"}, xaxis={"type": "category", "nticks": 24,
-                                                                 "title": t("risk_page.month_axis")})
-    return figure
-
-
-def render_chart(figure: go.Figure, key: str) -> None:
-    """Draw a plotly figure with the app's offline settings."""
-    st.plotly_chart(figure, config=PLOTLY_CONFIG, key=key, width="stretch")
+    cells = _cells(grid.to_numpy(dtype=float), rows, months)
+    januaries = [month for month in months if month.endswith("-01")] or months[:1]  # a label a year
+    return alt.Chart(cells).mark_rect(stroke="white", strokeWidth=0.5).encode(
+        x=alt.X("column:O", sort=months, title=t("risk_page.month_axis"),
+                axis=alt.Axis(values=januaries, labelAngle=0)),
+        y=alt.Y("area:N", sort=rows, title=None, axis=alt.Axis(labelLimit=320, labelOverlap=False)),
+        color=alt.Color("value:Q", scale=alt.Scale(scheme=SCHEME), title=None),
+        tooltip=[alt.Tooltip("area:N", title=t("map.area")),
+                 alt.Tooltip("column:O", title=t("risk_page.month_axis")),
+                 alt.Tooltip("value:Q", title=t("risk_page.new_cases"), format=COUNT_FORMAT)],
+    ).properties(height=alt.Step(MONTH_ROW_STEP))

@@ -5,13 +5,13 @@ from __future__ import annotations
 import streamlit as st
 
 from components.drill_tables import render_breadcrumbs
-from components.figure_memo import memo_figure
 from labels import label_of, t
 from components.map_layers import LayerNames, add_heat, add_layer_switcher, build_area_map
 from components.map_render import render_map
 from components.map_styles import build_outline_styles
 from components.risk_filters import render_risk_filters
-from components.risk_charts import build_month_heatmap, build_risk_heatmap, build_risk_matrix, render_chart
+from components.risk_charts import build_month_heatmap, build_risk_heatmap, build_risk_matrix
+from components.vega import render_vega
 from components.page_registry import page_path
 from components.state import Keys
 from components.url_params import FIRST_DAY
@@ -78,12 +78,12 @@ def main() -> None:
     st.subheader(t("risk_page.matrix_heading", level=label_of("level", level), period=period))
     households = figures_by_area(view.db, view.scope, view.area_code, view.area_level, level, view.asof)["households"]
     matrix = build_risk_matrix(cases_by_risk_type(*args), totals, households, codes, flt.risk_codes, measure, sort)
-    render_chart(memo_figure(build_risk_heatmap, matrix, names, measure), key="risk_matrix")
+    render_vega(build_risk_heatmap(matrix, names, measure), key="risk_matrix")
     st.caption(t("risk_page.matrix_note"))
 
     st.subheader(t("risk_page.month_heading", level=label_of("level", level)))
     months = month_range(flt.start, flt.end)
-    render_chart(memo_figure(build_month_heatmap, monthly, list(matrix.index), names, months), key="risk_months")
+    render_vega(build_month_heatmap(monthly, list(matrix.index), names, months), key="risk_months")
 
     st.subheader(t("risk_page.heat_heading", asof=f"{view.asof:%Y-%m-%d}"))
     open_cases = open_cases_by_village(view.db, view.scope, view.area_code, view.area_level, view.asof, flt)

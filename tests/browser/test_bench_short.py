@@ -75,8 +75,8 @@ with serving(sys.argv[1]) as base, sync_playwright() as playwright:
     page = browser.new_page()
     page.goto(base + "/risk")
     page.wait_for_function(COMPLETE_JS, timeout=120_000, polling=50)
-    print(json.dumps(page.evaluate('''() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
-                                         .map(chart => chart.querySelector('.main-svg') !== null)''')))
+    print(json.dumps(page.evaluate('''() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
+                                         .map(chart => chart.querySelector('svg.marks') !== null)''')))
     browser.close()
 """
 

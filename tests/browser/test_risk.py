@@ -18,10 +18,20 @@ def test_risk_page_draws_heatmaps_and_heat_layer_offline(open_page):
     opened = open_page("/risk?area=429999105000&asof=2026-11-20", viewport=(1600, 2600))
     page = opened.page
     assert page.locator(EXCEPTION).count() == 0
-    # Plotly draws each chart when its element arrives: wait for both, not only the first (ci15 counted
-    # one while the second was on its way).
-    expect(page.locator('[data-testid="stPlotlyChart"]')).to_have_count(2, timeout=60_000)
-    expect(page.locator(".js-plotly-plot .heatmaplayer")).to_have_count(2, timeout=30_000)
+    # Vega-Lite draws each chart when its element arrives: wait for both, not only the first (ci15 counted
+    # one while the second was on its way). No plotly: a fresh tab would spend a second loading it.
+    expect(page.locator('[data-testid="stVegaLiteChart"] svg.marks')).to_have_count(2, timeout=60_000)
+    assert page.locator('[data-testid="stPlotlyChart"]').count() == 0
+    numbers = page.locator('[data-testid="stVegaLiteChart"]').first.locator(".mark-text.role-mark text")
+    expect(numbers.first).to_be_visible()
+    assert numbers.count() > 0 and all(text.strip().isdigit() for text in numbers.all_text_contents())
+    labels = " ".join(page.locator('[data-testid="stVegaLiteChart"]').first.locator(".role-axis-label text")
+                      .all_text_contents())
+    assert t("risk.illness") in labels and "合计" in labels  # Chinese axis labels drawn as SVG text
+    page.locator('[data-testid="stVegaLiteChart"]').first.locator(".mark-text.role-mark text").first.hover()
+    tooltip = page.locator("#vg-tooltip-element")
+    expect(tooltip).to_be_visible(timeout=10_000)
+    assert t("risk_page.measure_count") in tooltip.inner_text()
     page.wait_for_selector(MAP_FRAME, timeout=60_000)
     frame = page.locator(MAP_FRAME).element_handle().content_frame()
     frame.wait_for_function("() => document.querySelectorAll('canvas.leaflet-heatmap-layer').length == 1",
