@@ -5,11 +5,15 @@ from __future__ import annotations
 import html
 from datetime import date
 
+from typing import Sequence
+
+import altair as alt
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
 from components.exports import ExportLog, render_csv_download
+from components.vega import render_vega
 from labels import t
 
 TRANSITION_START, TRANSITION_END = date(2021, 1, 1), date(2026, 1, 1)  # 过渡期 2021–2025
@@ -113,6 +117,14 @@ def render_table(table: pd.DataFrame) -> None:
     """A read-only table tall enough to show every row (up to 25) without scrolling."""
     height = 35 * (min(len(table), 25) + 1) + 3
     st.dataframe(for_display(table), hide_index=True, width="stretch", height=height)
+
+
+def render_vega_charts(charts: Sequence[alt.TopLevelMixin], table: pd.DataFrame, name: str, log: ExportLog) -> None:
+    """Vega-Lite charts (components/vega.py) and one CSV download of exactly the numbers they show."""
+    for index, chart in enumerate(charts):
+        render_vega(chart, key=f"chart_{name}_{index}")
+    render_csv_download(t("trends.download_csv"), table, f"trends_{name}.csv", f"download_{name}", log,
+                        type="tertiary")
 
 
 def render_chart(figure: go.Figure, table: pd.DataFrame, name: str, log: ExportLog) -> None:

@@ -9,14 +9,14 @@ import streamlit as st
 
 from labels import label_of, t
 from components.text import md_escape
-from components.trend_case_charts import (build_case_figure, build_case_table, build_elimination_figure,
-                                          build_elimination_table, build_risk_figure, build_risk_table)
+from components.trend_case_charts import build_case_table, build_elimination_table, build_risk_table
 from components.trend_compare import (build_compare_figure, build_compare_series_table, build_ranking_table,
                                       ranking)
 from brief.indicator_sections import indicator_basis, indicator_table
 from components.exports import ExportLog, render_csv_download
 from components.figure_memo import memo_figure
-from components.trend_figure import render_chart, render_table
+from components.trend_figure import render_chart, render_table, render_vega_charts
+from components.trend_vega import build_case_charts, build_elimination_chart, build_risk_chart
 from components.trend_income_charts import (build_income_figure, build_income_table, income_comparison,
                                             second_high_sentences, two_highs_sentences)
 from components.trend_other_charts import (build_indicator_figure, build_indicator_series_table,
@@ -41,15 +41,14 @@ def render_cases(flows: pd.DataFrame, risks: pd.DataFrame, period: Period, log: 
                                 eliminated=numbers["eliminated"], people=numbers["open_people"],
                                 open=f"{stock['identified'] - stock['eliminated']:,}")))
     st.caption(t("trends.cases_caption"))
-    render_chart(memo_figure(build_case_figure, flows, period), build_case_table(flows), "cases", log)
+    render_vega_charts(build_case_charts(flows, period), build_case_table(flows), "cases", log)
     st.subheader(t("trends.risk_heading"))
     st.caption(t("trends.risk_caption"))
-    render_chart(memo_figure(build_risk_figure, risks, period), build_risk_table(risks), "risks", log)
+    render_vega_charts([build_risk_chart(risks, period)], build_risk_table(risks), "risks", log)
     st.subheader(t("trends.elimination_heading"))
     st.caption(t("trends.elimination_caption"))
     yearly = yearly_elimination(area_totals(flows))
-    render_chart(memo_figure(build_elimination_figure, yearly, period), build_elimination_table(yearly), "elimination",
-                 log)
+    render_vega_charts([build_elimination_chart(yearly)], build_elimination_table(yearly), "elimination", log)
 
 
 def render_income(distribution: pd.DataFrame, benchmarks: pd.DataFrame, local_name: str | None,

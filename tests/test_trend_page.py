@@ -42,25 +42,37 @@ def _text(test: AppTest) -> str:
                                             *test.info, *test.warning))
 
 
+def _vega_text(chart) -> str:
+    """A Vega-Lite chart's spec and the rows it draws, as text."""
+    import pyarrow as pa
+
+    rows = [pa.ipc.open_stream(dataset.data.data).read_all().to_pandas().to_json(force_ascii=False)
+            for dataset in chart.proto.datasets]
+    return json.dumps(json.loads(chart.proto.spec), ensure_ascii=False) + "".join(rows)
+
+
 def test_county_page_shows_every_section_with_downloads(trends):
     headings, downloads, charts, text = [], 0, [], ""
     for section in TREND_SECTIONS:
         test = trends(section=section)
         assert not test.exception and not test.warning
         tab = next(tab for tab in test.tabs if tab.label == t(f"trends.section_{section}"))
-        assert len(tab.get("plotly_chart")) == len(test.get("plotly_chart")) > 0  # drawn in its tab
+        drawn = [*test.get("plotly_chart"), *test.get("vega_lite_chart")]
+        assert len([*tab.get("plotly_chart"), *tab.get("vega_lite_chart")]) == len(drawn) > 0  # drawn in its tab
         headings += [s.value for s in test.subheader]
         downloads += len(test.get("download_button"))
-        charts += test.get("plotly_chart")
+        charts += drawn
         text += _text(test)
     for key in ("cases_heading", "risk_heading", "elimination_heading", "income_heading", "problems_heading",
                 "indicators_heading"):
         assert t(f"trends.{key}") in headings
     assert t("trends.compare_heading", level=t("level.township")) in headings
-    assert downloads == 9  # seven charts, the seeds' indicators and the ranking table
-    assert len(charts) == 7 and all(json.loads(chart.proto.config) == {"displaylogo": False} for chart in charts)
-    # Figures are built here and drawn by the bundled plotly.js: their text is the catalogue's Chinese.
-    spec = json.dumps(json.loads(charts[0].proto.spec), ensure_ascii=False)
+    assert downloads == 9  # seven charts (the first in two panels), the seeds' indicators and the ranking table
+    plotly = [chart for chart in charts if chart.type == "plotly_chart"]
+    assert len(charts) == 8 and len(plotly) == 4  # the first tab's in Vega-Lite: a fresh tab loads no plotly
+    assert all(json.loads(chart.proto.config) == {"displaylogo": False} for chart in plotly)
+    # Figures are built here and drawn by the bundled plotly.js or Vega: their text is the catalogue's Chinese.
+    spec = _vega_text(charts[0])
     assert t("trends.phase_transition") in spec and t("trends.axis_open") in spec
     assert t("trends.two_highs_not_met", year=2024, exited="", local="").split("增长")[0] in text
     assert "2024" in text and t("trends.met") in text
@@ -71,7 +83,7 @@ def test_only_the_open_section_runs_and_the_first_is_the_default(trends):
     test = trends()
     assert [s.value for s in test.subheader] == [t("trends.cases_heading"), t("trends.risk_heading"),
                                                  t("trends.elimination_heading")]
-    assert len(test.get("plotly_chart")) == 3 and "section" not in test.query_params
+    assert len(test.get("vega_lite_chart")) == 4 and not test.get("plotly_chart") and "section" not in test.query_params
     assert [tab.label for tab in test.tabs] == [t(f"trends.section_{code}") for code in TREND_SECTIONS]
     income = trends(section="income")
     assert [s.value for s in income.subheader] == [t("trends.income_heading")]

@@ -16,13 +16,16 @@ pytestmark = pytest.mark.browser
 EXCEPTION = '[data-testid="stException"]'
 PLOT = '[data-testid="stPlotlyChart"] .main-svg'
 CHARTS_AT_COUNTY = 7  # cases, risks, elimination, income, problems, indicators, compare
-CHARTS_FIRST_TAB = 3  # cases, risks, elimination: the other tabs draw when opened
+CHARTS_FIRST_TAB = 4  # cases (two panels), risks, elimination, in Vega-Lite: the other tabs draw when opened
 SECTION_CHARTS = {"income": 1, "problems": 1, "indicators": 1, "compare": 1}
 
 
+DRAWN = '[data-testid="stPlotlyChart"] .plot-container, [data-testid="stVegaLiteChart"] svg.marks'
+CHARTS = '[data-testid="stPlotlyChart"], [data-testid="stVegaLiteChart"]'
+
+
 def _charts_drawn(page, count: int) -> None:
-    page.wait_for_function(f"document.querySelectorAll('[data-testid=\"stPlotlyChart\"] .plot-container').length >= {count}",
-                           timeout=60_000)
+    page.wait_for_function(f"document.querySelectorAll('{DRAWN}').length >= {count}", timeout=60_000)
 
 
 def test_county_trends_draw_every_chart(open_page, sample_db_url):
@@ -38,11 +41,10 @@ def test_county_trends_draw_every_chart(open_page, sample_db_url):
              eliminated=f"{stock['eliminated']:,}", open=f"{stock['identified'] - stock['eliminated']:,}",
              people=f"{stock['open_people']:,}") in text  # the period-end stock in 户 and 人
     # Chinese inside the charts themselves: the phase labels and axis titles are SVG text.
-    svg_text = " ".join(page.locator("[data-testid=\"stPlotlyChart\"] svg text").all_text_contents())
+    svg_text = " ".join(page.locator('[data-testid="stVegaLiteChart"] svg text').all_text_contents())
     assert t("trends.phase_transition") in svg_text and t("trends.phase_regular") in svg_text
     assert t("trends.axis_open") in svg_text
-    page.locator('[data-testid="stPlotlyChart"]').first.hover()  # the mode bar shows on hover
-    assert page.locator(".modebar").count() >= 1 and page.locator(".modebar-btn--logo").count() == 0
+    assert page.locator('[data-testid="stPlotlyChart"]').count() == 0  # the first tab loads no plotly.js
     page.screenshot(path=str(SCREENSHOTS / "trends_county_full.png"), full_page=True)
     drawn = CHARTS_FIRST_TAB
     for section, charts in SECTION_CHARTS.items():  # a click opens the tab, draws its charts and goes in the URL
@@ -50,13 +52,16 @@ def test_county_trends_draw_every_chart(open_page, sample_db_url):
         page.wait_for_function(f"location.search.includes('section={section}')")
         wait_for_app(page)
         _charts_drawn(page, charts)
-        assert page.locator('[data-testid="stPlotlyChart"]').count() == charts
+        assert page.locator(CHARTS).count() == charts
+        if section == "income":
+            page.locator('[data-testid="stPlotlyChart"]').first.hover()  # the mode bar shows on hover
+            assert page.locator(".modebar").count() >= 1 and page.locator(".modebar-btn--logo").count() == 0
         drawn += charts
         text += page.locator("body").inner_text()
         assert page.locator(EXCEPTION).count() == 0
         assert page.locator('[data-testid="stDownloadButton"]').count() >= charts
         page.screenshot(path=str(SCREENSHOTS / f"trends_county_{section}.png"), full_page=True)
-    assert drawn == CHARTS_AT_COUNTY
+    assert drawn == CHARTS_AT_COUNTY + 1  # the cases chart has two panels
     for key in ("trends.income_heading", "trends.problems_heading", "trends.indicators_heading",
                 "trends.two_highs_heading"):
         assert t(key) in text
