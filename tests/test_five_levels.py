@@ -132,11 +132,15 @@ def test_city_leader_sees_only_the_city_at_every_level(province_app, areas, lead
 def test_city_leader_cannot_open_the_province_or_another_city(province_app, areas, leaders_file, spec):
     if not may_open("city_leader", spec.url_path):
         return
-    for outside in ("990000000000", "990200000000", "990201000000"):
+    outsides = ("990000000000", "990200000000", "990201000000")
+    for outside in outsides:
+        # The audit page lists the leader's own refused links (these, from any test before), each code
+        # as they typed it; no page names anything else outside the city.
+        typed = set(outsides) if spec.url_path == "audit" else {outside}
         test = province_app(spec.url_path, user="shi", area=outside)
         assert not test.exception, test.exception
         codes = set(AREA_CODE.findall(tree_text(test))) & set(areas["code"])
-        assert {c for c in codes if c != outside and not c.startswith("9901")} == set(), (spec.url_path, outside)
+        assert {c for c in codes if c not in typed and not c.startswith("9901")} == set(), (spec.url_path, outside)
         assert test.warning and outside in str(test.warning[0].value)
 
 

@@ -94,7 +94,9 @@ _ESCAPED = re.compile(r"\\+u([0-9a-fA-F]{4})")
 
 def tree_text(test: AppTest) -> str:
     """Everything the run sent to the browser, as text: every element's protobuf (plotly JSON and
-    folium HTML included), every dataframe as CSV, JSON \\u escapes decoded."""
+    folium HTML included), every dataframe and every Vega-Lite chart's rows as CSV, JSON \\u escapes
+    decoded."""
+    import pyarrow as pa
     from google.protobuf import text_format
 
     parts: list[str] = []
@@ -106,6 +108,10 @@ def tree_text(test: AppTest) -> str:
         value = getattr(node, "value", None) if getattr(node, "type", "") in ("arrow_data_frame", "table") else None
         if isinstance(value, pd.DataFrame):
             parts.append(value.to_csv())
+        if getattr(node, "type", "") == "vega_lite_chart":  # its rows travel as Arrow bytes
+            tables = [dataset.data.data for dataset in proto.datasets] + ([proto.data.data] if proto.data.data else [])
+            for table in tables:
+                parts.append(pa.ipc.open_stream(table).read_all().to_pandas().to_csv())
         for child in getattr(node, "children", {}).values():
             walk(child)
 
