@@ -79,9 +79,14 @@ def trends_period(asof: date) -> tuple[Param, Param]:
     )
 
 
+def trends_section() -> Param:
+    """防止返贫监测趋势's open tab."""
+    return Param("section", choice(TREND_SECTIONS), TREND_SECTIONS[0], "trends.bad_section")
+
+
 def trends_page(asof: date) -> tuple[Param, ...]:
     """防止返贫监测趋势: the period, in months, and the open section."""
-    return (*trends_period(asof), Param("section", choice(TREND_SECTIONS), TREND_SECTIONS[0], "trends.bad_section"))
+    return (*trends_period(asof), trends_section())
 
 
 def tasks_page() -> tuple[Param, ...]:

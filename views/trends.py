@@ -7,7 +7,7 @@ import streamlit as st
 
 from components.auth_log import export_logger
 from components.exports import ExportLog
-from components.page_params import TREND_SECTIONS, trends_page
+from components.page_params import TREND_SECTIONS, trends_section
 from components.state import Keys
 from components.url_state import url_tabs
 from labels import label_of, t
@@ -118,8 +118,7 @@ def main() -> None:
     render_rollup_caption(rollup_freshness(view.db, CASE_SPELLS), view.area_level)
 
     log = export_logger(view, "trends")
-    section_param = trends_page(view.asof)[-1]
-    with url_tabs(section_param, TREND_SECTIONS, choice.section, lambda code: t(f"trends.section_{code}"),
+    with url_tabs(trends_section(), TREND_SECTIONS, choice.section, lambda code: t(f"trends.section_{code}"),
                   Keys.TRENDS_SECTION):
         if choice.section == "cases":
             show_cases(view, period, log)
