@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from datetime import date
 
 import pandas as pd
@@ -82,10 +84,9 @@ def overview(ctx: Context) -> Section:
     table = _children_table(ctx)
     section.tables = [Table(t("brief_table.children", level=ctx.child_word), table, t("brief_doc.two_sources", first=t("brief_source.figures"),
                                                             second=t("brief_source.flows")))]
-    section.charts = [Chart(t("brief_chart.open_by_area", level=ctx.child_word),
-                            build_ranking_bar(table[t("brief_col.area")].tolist(),
-                                              table[t("brief_col.open_cases")].tolist(),
-                                              t("brief_chart.open_by_area", level=ctx.child_word)))]
+    title = t("brief_chart.open_by_area", level=ctx.child_word)
+    section.charts = [Chart(title, partial(build_ranking_bar, table[t("brief_col.area")].tolist(),
+                                           table[t("brief_col.open_cases")].tolist(), title))]
     # Reports read "共有监测对象N户" as the cumulative total, so the sentence names all three.
     say = [t("brief_say.overview_stock", date=day_text(ctx.request.asof), area=ctx.area_name,
              total=number(now["open_cases"] + now["eliminated"]), removed=number(now["eliminated"]),
@@ -145,7 +146,7 @@ def risk(ctx: Context) -> Section:
                       Table(t("brief_table.warnings_by_rule"), rule_table, t("brief_source.warnings")),
                       Table(t("brief_table.findings_by_rule"), finding_table, t("brief_source.findings"))]
     title = t("brief_chart.warnings_by_rule")
-    section.charts = [Chart(title, build_column_chart(list(by_rule), list(by_rule.values()), title))]
+    section.charts = [Chart(title, partial(build_column_chart, list(by_rule), list(by_rule.values()), title))]
     change = change_phrase(total, total_before, ctx.period, RECORDS)
     say_args = {"date": day_text(ctx.request.asof), "area": ctx.area_name, "change": change}
     # 应纳未纳 first: the check the seeds stress most (早发现, 应纳尽纳), whatever the other counts.
@@ -201,8 +202,8 @@ def trends(ctx: Context) -> Section:
                           t("brief_col.net"): newest_first["new_cases"] - newest_first["eliminated_cases"]})
     table = table.reset_index(drop=True)
     section.tables = [Table(t("brief_table.monthly"), table, t("brief_source.flows"))]
-    section.charts = [Chart(t("brief_chart.monthly"), build_flow_chart(
-        shown["month"].tolist(), shown["new_cases"].tolist(), shown["eliminated_cases"].tolist(),
+    section.charts = [Chart(t("brief_chart.monthly"), partial(
+        build_flow_chart, shown["month"].tolist(), shown["new_cases"].tolist(), shown["eliminated_cases"].tolist(),
         t("brief_chart.monthly"), t("brief_chart.new_cases"), t("brief_chart.eliminated_cases")))]
     say = [t("brief_say.trends_window", start=day_text(_first_of_month(asof, months - 1), with_year=True),
              end=day_text(asof, with_year=True), area=ctx.area_name, new=number(new), eliminated=number(gone),

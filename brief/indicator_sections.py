@@ -4,6 +4,8 @@ the seed sentence it comes from. One table builder for both, so they cannot disa
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 
 from brief.context import Context
@@ -79,5 +81,5 @@ def build_chart(shares: pd.DataFrame) -> Chart:
     """The share indicators as columns (percent), in the table's order."""
     values = [0.0 if v is None or pd.isna(v) else float(v) for v in shares["value"]]
     title = t("brief_chart.indicators")
-    return Chart(title, build_column_chart([t(f"seed_indicator.{c}_short") for c in shares["code"]], values, title,
-                                           decimals=1))
+    return Chart(title, partial(build_column_chart, [t(f"seed_indicator.{c}_short") for c in shares["code"]], values,
+                                title, decimals=1))

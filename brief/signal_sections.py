@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from datetime import timedelta
 
 import pandas as pd
@@ -46,7 +48,7 @@ def signals(ctx: Context) -> Section:
             t("signals.col_area", level=level): names, t("signals.col_overdue"): by_area["overdue"].tolist(),
             t("signals.col_pending"): by_area["pending"].tolist(),
             t("signals.col_oldest"): by_area["oldest_days"].tolist()}), t("brief_signals.source")))
-        section.charts = [Chart(heading, build_ranking_bar(names, by_area["overdue"].tolist(), heading))]
+        section.charts = [Chart(heading, partial(build_ranking_bar, names, by_area["overdue"].tolist(), heading))]
     say = [t("brief_signals.say_funnel", date=day_text(ctx.request.asof), received=number(stages["received"]),
              sent=number(stages["sent"]), verified=number(stages["verified"]), included=number(stages["included"]))]
     if late:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 
 from brief.compare import change_phrase, day_text, number, top_items
@@ -86,9 +88,8 @@ def tasks(ctx: Context) -> Section:
     section.tables = [Table(t("brief_table.overdue"), overdue_table, t("brief_source.tasks")),
                       Table(t("brief_table.units"), _unit_table(cells), t("brief_source.tasks"))]
     if late:
-        section.charts = [Chart(t("brief_chart.overdue_by_unit"),
-                                build_ranking_bar(by_unit.index.tolist(), by_unit.tolist(),
-                                                  t("brief_chart.overdue_by_unit")))]
+        title = t("brief_chart.overdue_by_unit")
+        section.charts = [Chart(title, partial(build_ranking_bar, by_unit.index.tolist(), by_unit.tolist(), title))]
     when, change = day_text(ctx.request.asof), change_phrase(late, late_before, ctx.period, ITEMS)
     if not tasks_total:
         say = [t("brief_say.tasks_none", date=day_text(ctx.request.asof))]
@@ -146,8 +147,9 @@ def assets(ctx: Context) -> Section:
     if not n:
         section.commentary = [t("brief_say.assets_none", area=ctx.area_name)]
         return section
-    section.charts = [Chart(t("brief_chart.assets_by_kind"), build_column_chart(
-        kind_labels, (by_kind["value"] / TEN_THOUSAND).round(2).tolist(), t("brief_chart.assets_by_kind"), 2))]
+    title = t("brief_chart.assets_by_kind")
+    section.charts = [Chart(title, partial(build_column_chart, kind_labels,
+                                           (by_kind["value"] / TEN_THOUSAND).round(2).tolist(), title, 2))]
     items = t("brief_say.kind_sep").join(
         t("brief_say.assets_kind_item", kind=label, n=number(row["assets"]),
           value=number(row["value"] / TEN_THOUSAND, 2))

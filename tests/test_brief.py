@@ -242,3 +242,13 @@ def test_no_chart_axis_reads_45k(sample_db_url):
     assets = next(section for section in pack.sections if section.key == "assets").charts[0].figure
     assert any(t("brief_number.hundred_million", n="") in text or t("brief_number.ten_thousand", n="") in text
                for text in assets.layout.yaxis.ticktext)
+
+
+def test_a_packs_charts_are_built_only_when_a_document_needs_them(sample_db_url):
+    """The briefing page's preview shows no charts: building the pack builds none; the first use
+    builds each chart once."""
+    pack = build_pack(BriefRequest(sample_db_url, SCOPE, COUNTY, ASOF, "year", tuple(SECTIONS)))
+    charts = [chart for section in pack.sections for chart in section.charts]
+    assert charts and not any("figure" in vars(chart) for chart in charts)
+    first = charts[0].figure
+    assert charts[0].figure is first and first.data  # built once, a real figure
