@@ -8,7 +8,7 @@ import pickle
 import threading
 import time
 from collections import OrderedDict
-from typing import Any, Callable, TypeVar
+from typing import Any, Callable, Sequence, TypeVar
 
 import pandas as pd
 from sqlalchemy.engine import Engine
@@ -63,11 +63,25 @@ def _read(url: str, statement: Executable) -> pd.DataFrame:
         try:
             with engine_for(url).connect() as connection:
                 result = connection.execute(statement)
-                return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+                return rows_frame(result.fetchall(), list(result.keys()))
         except (OperationalError, DBAPIError) as error:
             if attempt == 2 or not error.connection_invalidated:
                 raise
     raise AssertionError("unreachable")
+
+
+def rows_frame(rows: Sequence[Sequence[object]], columns: list[str]) -> pd.DataFrame:
+    """A result's rows as a frame, built column by column (the same types pandas infers from rows).
+
+    Not pd.DataFrame(rows): pandas asks every row whether it is a named tuple, and SQLAlchemy's Row
+    answers a missing attribute by raising and catching a KeyError inside: 0.15 s of the 0.25 s that
+    reading a province's 21,511 areas took.
+    """
+    if not rows:
+        return pd.DataFrame(columns=columns)
+    frame = pd.DataFrame(dict(enumerate(zip(*rows))))  # numbered: two columns may share a name
+    frame.columns = columns
+    return frame
 
 
 class TtlCache:
