@@ -19,5 +19,6 @@ FONT_SIZE = 13
 def render_vega(chart: alt.Chart, key: str) -> None:
     """Draw a Vega-Lite chart across the column, without Vega's action menu (export, open in editor)."""
     st.altair_chart(chart.configure_axis(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE)
-                    .configure_legend(labelFontSize=FONT_SIZE, orient="top", title=None),
+                    .configure_legend(labelFontSize=FONT_SIZE, orient="top", title=None, gradientLength=360,
+                                      labelOverlap="greedy"),
                     width="stretch", key=key)
