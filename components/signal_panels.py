@@ -171,12 +171,15 @@ def _text(value: object) -> str:
     return str(value)
 
 
-def render_table(table: pd.DataFrame, empty_key: str, key: str | None = None) -> None:
-    """A labelled table, or a note when it is empty."""
+def render_table(table: pd.DataFrame, empty_key: str, key: str | None = None, counts: bool = False) -> None:
+    """A labelled table, or a note when it is empty; with counts, whole numbers get thousands
+    separators as the tiles above them do (38,103, not 38103; never on a list's signal numbers)."""
     if table.empty:
         st.info(t(empty_key))
-    else:
-        st.dataframe(blank_missing(table), hide_index=True, width="stretch", key=key)
+        return
+    config = {column: st.column_config.NumberColumn(format="localized") for column in table.columns
+              if counts and pd.api.types.is_integer_dtype(table[column])}
+    st.dataframe(blank_missing(table), hide_index=True, width="stretch", key=key, column_config=config)
 
 
 def render_stage_metrics(stages: dict[str, int], overdue: int) -> None:

@@ -340,3 +340,12 @@ def test_the_funnel_labels_each_stage_with_its_share_of_received():
     bars = next(iter(build_monthly_figure(months).to_dict()["datasets"].values()))
     assert sorted((row["month"], row["count"]) for row in bars) == [("2026-10", 1), ("2026-10", 5),
                                                                      ("2026-11", 0), ("2026-11", 0)]
+
+
+def test_the_count_tables_separate_thousands_as_the_tiles_do(app):
+    at = app("signals")
+    received = next(frame for frame in at.dataframe if t("signals.col_year") in frame.value.columns)
+    config = json.loads(received.proto.columns)
+    for column in (t("signals.col_week"), t("signals.col_month"), t("signals.col_year")):
+        assert config[column]["type_config"]["format"] == "localized", column
+    assert t("signals.col_department") not in config  # a name column keeps its text

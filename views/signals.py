@@ -40,7 +40,7 @@ def show_county(view: View, tree) -> None:
     left, right = st.columns(2)
     with left:
         st.subheader(t("signals.received_header"))
-        render_table(build_received_table(received_by_department(*area, view.asof)), "signals.empty")
+        render_table(build_received_table(received_by_department(*area, view.asof)), "signals.empty", counts=True)
         median = median_days_to_verify(*area, view.asof, view.asof - YEAR)
         st.metric(t("signals.median_days"),
                   t("signals.days_unit", days=f"{median:g}") if median is not None else t("signals.median_none"))
@@ -53,7 +53,7 @@ def show_county(view: View, tree) -> None:
         level_name = label_of("level", level)
         st.subheader(t("signals.overdue_header", level=level_name))
         overdue = overdue_by_area(*area, level, view.asof, verify_days())
-        render_table(build_overdue_table(overdue, kids["name"], level_name), "signals.list_empty",
+        render_table(build_overdue_table(overdue, kids["name"], level_name), "signals.list_empty", counts=True,
                      key="signals_overdue")
     show_map(view, tree)
     st.subheader(t("signals.trend_header"))
