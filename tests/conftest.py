@@ -174,6 +174,15 @@ def app(sample_db_url, monkeypatch):
     return open_app
 
 
+def vega_rows(chart) -> list[pd.DataFrame]:
+    """The rows an AppTest Vega-Lite chart draws: its datasets travel as Arrow bytes."""
+    import pyarrow as pa
+
+    tables = [dataset.data.data for dataset in chart.proto.datasets] + ([chart.proto.data.data]
+                                                                         if chart.proto.data.data else [])
+    return [pa.ipc.open_stream(table).read_all().to_pandas() for table in tables]
+
+
 def shown(markdown: str) -> str:
     """What a reader sees of Markdown source made by components.text: escapes and word joiners removed."""
     import re

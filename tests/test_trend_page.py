@@ -14,7 +14,7 @@ from labels import t
 from queries.scope import Scope
 from queries.trend_cases import area_totals, case_flows
 from rules.calendar import Period
-from tests.conftest import read_table, shown
+from tests.conftest import read_table, shown, vega_rows
 
 COUNTY = "429999000000"
 APP = Path(__file__).resolve().parent.parent / "app.py"
@@ -44,10 +44,7 @@ def _text(test: AppTest) -> str:
 
 def _vega_text(chart) -> str:
     """A Vega-Lite chart's spec and the rows it draws, as text."""
-    import pyarrow as pa
-
-    rows = [pa.ipc.open_stream(dataset.data.data).read_all().to_pandas().to_json(force_ascii=False)
-            for dataset in chart.proto.datasets]
+    rows = [frame.to_json(force_ascii=False) for frame in vega_rows(chart)]
     return json.dumps(json.loads(chart.proto.spec), ensure_ascii=False) + "".join(rows)
 
 

@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from components.auth_users import AUTH_FILE_ENV, hash_password
 from labels import _catalogue
 from components.state import Keys
-from tests.conftest import on_page, read_table
+from tests.conftest import on_page, read_table, vega_rows
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 ASOF = "2026-11-20"
@@ -96,7 +96,6 @@ def tree_text(test: AppTest) -> str:
     """Everything the run sent to the browser, as text: every element's protobuf (plotly JSON and
     folium HTML included), every dataframe and every Vega-Lite chart's rows as CSV, JSON \\u escapes
     decoded."""
-    import pyarrow as pa
     from google.protobuf import text_format
 
     parts: list[str] = []
@@ -108,10 +107,8 @@ def tree_text(test: AppTest) -> str:
         value = getattr(node, "value", None) if getattr(node, "type", "") in ("arrow_data_frame", "table") else None
         if isinstance(value, pd.DataFrame):
             parts.append(value.to_csv())
-        if getattr(node, "type", "") == "vega_lite_chart":  # its rows travel as Arrow bytes
-            tables = [dataset.data.data for dataset in proto.datasets] + ([proto.data.data] if proto.data.data else [])
-            for table in tables:
-                parts.append(pa.ipc.open_stream(table).read_all().to_pandas().to_csv())
+        if getattr(node, "type", "") == "vega_lite_chart":
+            parts.extend(rows.to_csv() for rows in vega_rows(node))
         for child in getattr(node, "children", {}).values():
             walk(child)
 
