@@ -21,3 +21,11 @@ def rollup_caption_text(freshness: Freshness, area_level: str) -> str:
 def render_rollup_caption(freshness: Freshness, area_level: str) -> None:
     """Show the caption under a page's heading."""
     st.caption(rollup_caption_text(freshness, area_level))
+
+
+def signal_caption_text(freshness: Freshness) -> str:
+    """The signals page's caption: every level reads the per-signal rollup while it is current."""
+    if freshness.refreshed_at is None:
+        return t("rollups.signals_missing")
+    at = f"{freshness.refreshed_at:%Y-%m-%d %H:%M}"
+    return t("rollups.signals_fresh" if freshness.fresh else "rollups.signals_stale", at=at)

@@ -5,7 +5,9 @@ statements as an administrator (or prints them with --print for a DBA). The role
 monitoring tables and SELECT + INSERT the audit log (the audit page reads it); it has no UPDATE,
 DELETE or TRUNCATE anywhere, so even a compromised app cannot rewrite who saw what. The one
 exceptions are the sign-in throttle (failure counts under hashed keys, no monitoring data), which the
-app must count up and clear, and the signed-in sessions (hashed tokens) with the key that signs their cookie.
+app must count up and clear, the signed-in sessions (hashed tokens) with the key that signs their cookie,
+and the verification loop: townships append signal_review rows in the app (never update or delete
+them) and the same transaction refreshes that signal's row of rollup_signal_state.
 """
 
 from __future__ import annotations
@@ -14,10 +16,11 @@ import re
 
 from sqlalchemy.engine import Engine
 
-from db.schema import audit_log, auth_session, metadata, server_secret, sign_in_throttle
+from db.rollup_schema import rollup_signal_state
+from db.schema import audit_log, auth_session, metadata, server_secret, sign_in_throttle, signal_review
 
-SCRATCH = (sign_in_throttle, auth_session)  # tables the app itself keeps up to date
-ADD_ONLY = (server_secret,)  # tables the app adds rows to and never changes
+SCRATCH = (sign_in_throttle, auth_session, rollup_signal_state)  # tables the app itself keeps up to date
+ADD_ONLY = (server_secret, signal_review)  # tables the app adds rows to and never changes
 
 _ROLE = re.compile(r"[a-z_][a-z0-9_]{0,30}")
 _HOST = re.compile(r"[A-Za-z0-9.%_\-:]{1,60}")
@@ -63,6 +66,8 @@ def grant_statements(engine: Engine, role: str, password: str, host: str = "%") 
         statements += [f"GRANT SELECT, INSERT, UPDATE, DELETE ON {_quote(engine, table.name)} TO {who}"
                        for table in SCRATCH]
         statements += [f"GRANT SELECT, INSERT ON {_quote(engine, table.name)} TO {who}" for table in ADD_ONLY]
+        statements += [f"GRANT USAGE ON SEQUENCE {_quote(engine, table.name + '_id_seq')} TO {who}"
+                       for table in ADD_ONLY if "id" in table.c]  # a serial id: its sequence
         return statements
     if backend in ("mysql", "mariadb"):
         if not _HOST.fullmatch(host):

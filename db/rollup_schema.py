@@ -257,6 +257,26 @@ rollup_day = Table(
     Column("day", Date, primary_key=True),
 )
 
+# Each department signal's state: its newest signal_review row (NULLs: never sent), with the signal's
+# own columns the figures filter by, so the signals page counts one narrow table instead of finding
+# every signal's newest review among all reviews (db.signal_state). Its own freshness (not the
+# villages' state row): reviews and signals are only appended, so it is current when it holds the
+# newest signal id and the newest review id.
+rollup_signal_state = Table(
+    "rollup_signal_state",
+    metadata,
+    Column("signal_id", Integer, primary_key=True, autoincrement=False),
+    Column("signal_area", AreaCode),  # signal.area_code
+    Column("department", String(16), nullable=False),
+    Column("received_on", Date, nullable=False, index=True),
+    Column("review_id", Integer, index=True),  # the newest review's id
+    Column("area_code", AreaCode),  # the newest review's area (where the verification was sent)
+    Column("sent_on", Date),
+    Column("verified_on", Date),
+    Column("outcome", String(24)),
+    Column("case_id", Integer),
+)
+
 # When each rollup was last built; a rollup older than the newest finished import is stale.
 rollup_state = Table(
     "rollup_state",

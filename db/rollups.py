@@ -17,11 +17,12 @@ from db.compliance_sql import candidates_statement
 from db.quality_sql import (DAY_CHECKS, STANDING_CHECKS, check_conditions, id_fails, people,
                             shared_id_numbers)
 from db.day_figure_sql import family_statements, figure_name
+from db import signal_state
 from db.rollup_schema import (ROLLUP_TABLES, rollup_bad_id, rollup_case_mix, rollup_case_month, rollup_case_spell,
                               rollup_check_household, rollup_day, rollup_day_figure, rollup_finding, rollup_income_bin,
                               rollup_income_bin_area, rollup_problem_month, rollup_problem_spell, rollup_shared_id,
-                              rollup_state, rollup_under_line, rollup_village, rollup_village_unit, rollup_warning,
-                              rollup_warning_row)
+                              rollup_signal_state, rollup_state, rollup_under_line, rollup_village,
+                              rollup_village_unit, rollup_warning, rollup_warning_row)
 from db.schema import (case_risk, guarantee_check, household, household_income, household_member, metadata,
                        monitoring_case, monitoring_line)
 from db.upgrade import upgrade
@@ -415,7 +416,7 @@ def rebuild(engine: Engine, days: Sequence[date] | None = None) -> dict[str, flo
     warning_days()); returns rows written and seconds taken. A rollup table an older version made
     with other columns is dropped and made again first: it holds nothing that is not derived."""
     started = time.perf_counter()
-    for table in _out_of_shape(engine):
+    for table in _out_of_shape(engine) + ([rollup_signal_state] if signal_state.out_of_shape(engine) else []):
         table.drop(engine, checkfirst=True)
     upgrade(engine)  # missing rollup tables, and columns they gained since an older build
     with engine.begin() as connection:
@@ -423,6 +424,7 @@ def rebuild(engine: Engine, days: Sequence[date] | None = None) -> dict[str, flo
         _fill(connection, None)
         _fill_areas(connection, None)
         _fill_days(connection, None, sorted(set(warning_days() if days is None else days)))
+        signal_state.rebuild(connection)
         villages = connection.execute(select(func.count(func.distinct(rollup_case_spell.c.village_code)))).scalar()
         rows = connection.execute(select(func.count()).select_from(rollup_case_spell)).scalar()
         _mark(connection, int(villages or 0))

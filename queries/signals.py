@@ -2,8 +2,9 @@
 
 Every figure is aggregated in SQL and takes the viewer's scope; the page, the cockpit, the wall and
 the briefing read these functions, so a number can never differ between them. A signal's state is
-its newest signal_review row (rows are never updated: a correction is a new row). A signal of an
-unknown person has no area; it counts for views of a whole county (or wider) only.
+its newest signal_review row (rows are never updated: a correction is a new row), read from the
+per-signal rollup while it is current (queries.signal_source). A signal of an unknown person has the
+receiving county's area; it counts for views of that county (or wider) only.
 """
 
 from __future__ import annotations
@@ -14,11 +15,13 @@ import pandas as pd
 from sqlalchemy import and_, case, false, func, insert, select, true
 
 from db.schema import SIGNAL_OUTCOMES, household, monitoring_case, signal, signal_review
+from db.signal_state import refresh_signals
 from queries.areas import scope_filter
 from queries.drill import in_area
 from queries.gateway import cached, engine_for, note_write, read
 from queries.masking import mask_frame
 from queries.scope import PREFIX_LENGTH, Scope, ScopeError
+from queries.signal_source import SignalSource, signal_source, signal_state_freshness
 from rules.calendar import WEEK
 from rules.settings import SETTINGS, SIGNAL_SETTINGS, Setting, verify_days  # noqa: F401  (pages read it here)
 
@@ -27,27 +30,18 @@ LIST_LIMIT = 200
 STAGES = ("received", "sent", "verified", "included")
 
 
-def _latest_review():
-    """Subquery: each signal's newest review row (the highest id)."""
-    review = signal_review.c
-    newest = select(review.signal_id, func.max(review.id).label("review_id")).group_by(review.signal_id).subquery()
-    return (select(review.signal_id, review.id, review.area_code, review.sent_on, review.verified_on,
-                   review.outcome, review.case_id, review.reviewer, review.note)
-            .select_from(signal_review.join(newest, newest.c.review_id == review.id))
-            .subquery("latest"))
+def _where(column, scope: Scope, area_code: str, level: str):
+    """Signals whose area `column` (the signal's, or its newest review's) is under the area, refused
+    outside the scope. Every signal has an area: the household's village, or for an unknown person
+    the area the file was received for (its county), so a county's unknown people count for that
+    county and the areas above it only."""
+    return and_(in_area(column, area_code, level, scope), scope_filter(column, scope))
 
 
-def _where(scope: Scope, area_code: str, level: str):
-    """Signals under the area (refused outside the scope). Every signal has an area: the household's
-    village, or for an unknown person the area the file was received for (its county), so a county's
-    unknown people count for that county and the areas above it only."""
-    return and_(in_area(signal.c.area_code, area_code, level, scope), scope_filter(signal.c.area_code, scope))
-
-
-def _overdue(latest, asof: dt.date, days: int):
+def _overdue(source: SignalSource, asof: dt.date, days: int):
     """Sent, not verified, and received more than `days` days before the as-of date."""
-    return and_(latest.c.sent_on.is_not(None), latest.c.verified_on.is_(None),
-                signal.c.received_on < asof - dt.timedelta(days=days))
+    return and_(source.sent_on.is_not(None), source.verified_on.is_(None),
+                source.received_on < asof - dt.timedelta(days=days))
 
 
 @cached
@@ -59,7 +53,7 @@ def received_by_department(db: str, scope: Scope, area_code: str, level: str, as
     counted = lambda since: func.sum(case((received >= since, 1), else_=0))
     statement = (select(signal.c.department, counted(asof - WEEK + dt.timedelta(days=1)).label("week"),
                         counted(month_start).label("month"), func.count().label("year"))
-                 .where(_where(scope, area_code, level), received <= asof, received > year_start)
+                 .where(_where(signal.c.area_code, scope, area_code, level), received <= asof, received > year_start)
                  .group_by(signal.c.department).order_by(signal.c.department))
     frame = read(db, statement)
     return frame.astype({"week": "int64", "month": "int64", "year": "int64"}) if not frame.empty else frame
@@ -68,14 +62,15 @@ def received_by_department(db: str, scope: Scope, area_code: str, level: str, as
 @cached
 def funnel(db: str, scope: Scope, area_code: str, level: str, asof: dt.date, since: dt.date) -> dict[str, int]:
     """Received since `since` → sent → verified → included (as of the date)."""
-    latest = _latest_review()
-    verified = and_(latest.c.verified_on.is_not(None), latest.c.verified_on <= asof)
+    source = signal_source(db)
+    verified = and_(source.verified_on.is_not(None), source.verified_on <= asof)
     statement = (select(func.count().label("received"),
-                        func.sum(case((latest.c.sent_on.is_not(None), 1), else_=0)).label("sent"),
+                        func.sum(case((source.sent_on.is_not(None), 1), else_=0)).label("sent"),
                         func.sum(case((verified, 1), else_=0)).label("verified"),
-                        func.sum(case((and_(verified, latest.c.outcome == "included"), 1), else_=0)).label("included"))
-                 .select_from(signal.outerjoin(latest, latest.c.signal_id == signal.c.id))
-                 .where(_where(scope, area_code, level), signal.c.received_on >= since, signal.c.received_on <= asof))
+                        func.sum(case((and_(verified, source.outcome == "included"), 1), else_=0)).label("included"))
+                 .select_from(source.counted)
+                 .where(_where(source.signal_area, scope, area_code, level), source.received_on >= since,
+                        source.received_on <= asof))
     row = read(db, statement).iloc[0]
     return {stage: int(row[stage] or 0) for stage in STAGES}
 
@@ -84,15 +79,14 @@ def funnel(db: str, scope: Scope, area_code: str, level: str, asof: dt.date, sin
 def overdue_by_area(db: str, scope: Scope, area_code: str, level: str, child_level: str, asof: dt.date,
                     days: int) -> pd.DataFrame:
     """Per child area (index: code): pending and overdue verifications, the oldest receipt; worst first."""
-    latest = _latest_review()
+    source = signal_source(db)
     keep = PREFIX_LENGTH[child_level]
-    child = func.substr(latest.c.area_code, 1, keep).label("prefix")
-    pending = and_(latest.c.sent_on.is_not(None), latest.c.verified_on.is_(None))
-    statement = (select(child, func.sum(case((_overdue(latest, asof, days), 1), else_=0)).label("overdue"),
-                        func.count().label("pending"), func.min(signal.c.received_on).label("oldest"))
-                 .select_from(signal.join(latest, latest.c.signal_id == signal.c.id))
-                 .where(in_area(latest.c.area_code, area_code, level, scope), scope_filter(latest.c.area_code, scope),
-                        pending, signal.c.received_on <= asof)
+    child = func.substr(source.area_code, 1, keep).label("prefix")
+    pending = and_(source.sent_on.is_not(None), source.verified_on.is_(None))
+    statement = (select(child, func.sum(case((_overdue(source, asof, days), 1), else_=0)).label("overdue"),
+                        func.count().label("pending"), func.min(source.received_on).label("oldest"))
+                 .select_from(source.counted)
+                 .where(_where(source.area_code, scope, area_code, level), pending, source.received_on <= asof)
                  .group_by(child))
     frame = read(db, statement)
     if frame.empty:
@@ -107,10 +101,9 @@ def overdue_by_area(db: str, scope: Scope, area_code: str, level: str, child_lev
 @cached
 def overdue_count(db: str, scope: Scope, area_code: str, level: str, asof: dt.date, days: int) -> int:
     """How many verifications under the area are overdue on the date (cockpit tile, wall, briefing)."""
-    latest = _latest_review()
-    statement = (select(func.count()).select_from(signal.join(latest, latest.c.signal_id == signal.c.id))
-                 .where(in_area(latest.c.area_code, area_code, level, scope), scope_filter(latest.c.area_code, scope),
-                        _overdue(latest, asof, days)))
+    source = signal_source(db)
+    statement = (select(func.count()).select_from(source.counted)
+                 .where(_where(source.area_code, scope, area_code, level), _overdue(source, asof, days)))
     return int(read(db, statement).iloc[0, 0])
 
 
@@ -118,7 +111,7 @@ def overdue_count(db: str, scope: Scope, area_code: str, level: str, asof: dt.da
 def new_signals(db: str, scope: Scope, area_code: str, level: str, asof: dt.date) -> int:
     """Signals received in the week ending on the date (cockpit and wall news, briefing)."""
     statement = (select(func.count()).select_from(signal)
-                 .where(_where(scope, area_code, level), signal.c.received_on > asof - WEEK,
+                 .where(_where(signal.c.area_code, scope, area_code, level), signal.c.received_on > asof - WEEK,
                         signal.c.received_on <= asof))
     return int(read(db, statement).iloc[0, 0])
 
@@ -127,12 +120,13 @@ def new_signals(db: str, scope: Scope, area_code: str, level: str, asof: dt.date
 def median_days_to_verify(db: str, scope: Scope, area_code: str, level: str, asof: dt.date,
                           since: dt.date) -> float | None:
     """Median days from receipt to verification of signals verified since the date (None: none)."""
-    latest = _latest_review()
-    statement = (select(signal.c.received_on, latest.c.verified_on, func.count().label("n"))
-                 .select_from(signal.join(latest, latest.c.signal_id == signal.c.id))
-                 .where(_where(scope, area_code, level), latest.c.verified_on.is_not(None),
-                        latest.c.verified_on >= since, latest.c.verified_on <= asof)
-                 .group_by(signal.c.received_on, latest.c.verified_on))  # one row per pair of dates
+    source = signal_source(db)
+    statement = (select(source.received_on.label("received_on"), source.verified_on.label("verified_on"),
+                        func.count().label("n"))
+                 .select_from(source.counted)
+                 .where(_where(source.signal_area, scope, area_code, level), source.verified_on.is_not(None),
+                        source.verified_on >= since, source.verified_on <= asof)
+                 .group_by(source.received_on, source.verified_on))  # one row per pair of dates
     frame = read(db, statement)
     if frame.empty:
         return None
@@ -153,12 +147,12 @@ def weighted_median(values: pd.Series, weights: pd.Series) -> float:
 @cached
 def open_by_village(db: str, scope: Scope, area_code: str, level: str, asof: dt.date) -> pd.Series:
     """Signals sent and not yet verified per village (index: village code), for the map layer."""
-    latest = _latest_review()
-    statement = (select(latest.c.area_code, func.count().label("open"))
-                 .select_from(signal.join(latest, latest.c.signal_id == signal.c.id))
-                 .where(in_area(latest.c.area_code, area_code, level, scope), scope_filter(latest.c.area_code, scope),
-                        latest.c.verified_on.is_(None), signal.c.received_on <= asof)
-                 .group_by(latest.c.area_code))
+    source = signal_source(db)
+    statement = (select(source.area_code.label("area_code"), func.count().label("open"))
+                 .select_from(source.counted)
+                 .where(_where(source.area_code, scope, area_code, level), source.sent_on.is_not(None),
+                        source.verified_on.is_(None), source.received_on <= asof)
+                 .group_by(source.area_code))
     frame = read(db, statement)
     return frame.set_index("area_code")["open"].astype("int64") if not frame.empty else pd.Series(dtype="int64")
 
@@ -166,12 +160,14 @@ def open_by_village(db: str, scope: Scope, area_code: str, level: str, asof: dt.
 @cached
 def monthly(db: str, scope: Scope, area_code: str, level: str, asof: dt.date, since: dt.date) -> pd.DataFrame:
     """Per month (YYYY-MM): signals received and signals verified as included."""
-    latest = _latest_review()
-    included = case((latest.c.outcome == "included", 1), else_=0)
-    statement = (select(signal.c.received_on, func.count().label("received"), func.sum(included).label("included"))
-                 .select_from(signal.outerjoin(latest, latest.c.signal_id == signal.c.id))
-                 .where(_where(scope, area_code, level), signal.c.received_on >= since, signal.c.received_on <= asof)
-                 .group_by(signal.c.received_on))  # one row per day; months are rolled up below
+    source = signal_source(db)
+    included = case((source.outcome == "included", 1), else_=0)
+    statement = (select(source.received_on.label("received_on"), func.count().label("received"),
+                        func.sum(included).label("included"))
+                 .select_from(source.counted)
+                 .where(_where(source.signal_area, scope, area_code, level), source.received_on >= since,
+                        source.received_on <= asof)
+                 .group_by(source.received_on))  # one row per day; months are rolled up below
     frame = read(db, statement)
     months = pd.period_range(pd.Period(since, "M"), pd.Period(asof, "M"), freq="M").strftime("%Y-%m")
     if frame.empty:
@@ -196,10 +192,10 @@ def _listed(db: str, scope: Scope, statement, order) -> pd.DataFrame:
 SIGNAL_COLUMNS = ("signal_id", "department", "kind", "amount", "occurred_on", "received_on", "match", "id_number")
 
 
-def _signal_columns(latest, *more):
+def _signal_columns(source: SignalSource, *more):
     return (signal.c.id.label("signal_id"), signal.c.department, signal.c.kind, signal.c.amount,
             signal.c.occurred_on, signal.c.received_on, signal.c.match, signal.c.id_number,
-            signal.c.household_id, latest.c.area_code.label("village_code"), *more)
+            signal.c.household_id, source.area_code.label("village_code"), *more)
 
 
 @cached
@@ -208,11 +204,11 @@ def pending_list(db: str, scope: Scope, area_code: str, level: str, asof: dt.dat
     """The signals waiting for verification under the area, oldest first, masked by role."""
     if not scope.household_detail:
         return pd.DataFrame()
-    latest = _latest_review()
-    statement = (select(*_signal_columns(latest))
-                 .select_from(signal.join(latest, latest.c.signal_id == signal.c.id))
-                 .where(in_area(latest.c.area_code, area_code, level, scope), scope_filter(latest.c.area_code, scope),
-                        latest.c.verified_on.is_(None), signal.c.received_on <= asof)
+    source = signal_source(db)
+    statement = (select(*_signal_columns(source))
+                 .select_from(source.listed)
+                 .where(_where(source.area_code, scope, area_code, level), source.sent_on.is_not(None),
+                        source.verified_on.is_(None), source.received_on <= asof)
                  .limit(limit))
     return _listed(db, scope, statement, lambda c: [c.received_on, c.signal_id])
 
@@ -224,11 +220,12 @@ def verified_list(db: str, scope: Scope, area_code: str, level: str, asof: dt.da
     role: the ones a township may correct (a correction is a new review row)."""
     if not scope.household_detail:
         return pd.DataFrame()
-    latest = _latest_review()
-    statement = (select(*_signal_columns(latest, latest.c.verified_on, latest.c.outcome))
-                 .select_from(signal.join(latest, latest.c.signal_id == signal.c.id))
-                 .where(in_area(latest.c.area_code, area_code, level, scope), scope_filter(latest.c.area_code, scope),
-                        latest.c.verified_on.is_not(None), latest.c.verified_on <= asof)
+    source = signal_source(db)
+    statement = (select(*_signal_columns(source, source.verified_on.label("verified_on"),
+                                         source.outcome.label("outcome")))
+                 .select_from(source.listed)
+                 .where(_where(source.area_code, scope, area_code, level), source.verified_on.is_not(None),
+                        source.verified_on <= asof)
                  .limit(limit))
     return _listed(db, scope, statement, lambda c: [c.verified_on.desc(), c.signal_id.desc()])
 
@@ -245,12 +242,11 @@ def household_signals(db: str, scope: Scope, household_id: int, asof: dt.date | 
     """One household's signals (received by the date) with their current outcome, newest first."""
     if not scope.household_detail:
         return pd.DataFrame()
-    latest = _latest_review()
+    source = signal_source(db)
     statement = (select(signal.c.id.label("signal_id"), signal.c.department, signal.c.kind, signal.c.amount,
-                        signal.c.occurred_on, signal.c.received_on, latest.c.verified_on, latest.c.outcome,
-                        latest.c.case_id)
-                 .select_from(signal.join(household, household.c.id == signal.c.household_id)
-                              .outerjoin(latest, latest.c.signal_id == signal.c.id))
+                        signal.c.occurred_on, signal.c.received_on, source.verified_on.label("verified_on"),
+                        source.outcome.label("outcome"), source.case_id.label("case_id"))
+                 .select_from(source.listed.join(household, household.c.id == signal.c.household_id))
                  .where(signal.c.household_id == household_id, scope_filter(household.c.village_code, scope),
                         signal.c.received_on <= asof if asof else true())
                  .order_by(signal.c.received_on.desc(), signal.c.id.desc()))
@@ -299,8 +295,9 @@ def record_verification(db: str, scope: Scope, signal_id: int, *, outcome: str, 
             outcome=outcome, case_id=case_id, reviewer=reviewer[:64], note=note[:500], recorded_by=recorded_by[:64],
             recorded_at=dt.datetime.now(), corrects=newest.id if newest.verified_on is not None else None,
         )).inserted_primary_key[0]
+        refresh_signals(connection, [signal_id])  # its state with the row, or neither
     note_write()
-    for function in (funnel, overdue_by_area, overdue_count, new_signals, median_days_to_verify, open_by_village, monthly,
+    for function in (signal_state_freshness, funnel, overdue_by_area, overdue_count, new_signals, median_days_to_verify, open_by_village, monthly,
                      pending_list, verified_list, household_signals, review_history):
         function.clear()  # the writer sees the change at once
     return int(new_id)

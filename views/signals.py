@@ -11,6 +11,7 @@ from components.legend import render_legend
 from components.map_layers import LayerNames, build_area_map
 from components.map_render import render_map
 from components.roles import ROLES
+from components.rollup_caption import signal_caption_text
 from components.signal_panels import (build_funnel, build_history_table, build_monthly_figure, build_open_styles,
                                       build_overdue_table, build_received_table, build_settings_table,
                                       build_signal_list, render_stage_metrics, render_table, signal_choice,
@@ -24,6 +25,7 @@ from labels import label_of, t
 from queries.areas import area_tree, children
 from queries.map import child_boundaries
 from queries.scope import ScopeError, child_key, code_range
+from queries.signal_source import signal_state_freshness
 from queries.signals import (SIGNAL_OUTCOMES, case_choices, funnel, median_days_to_verify, monthly,
                              open_by_village, overdue_count,
                              overdue_by_area, pending_list, received_by_department, record_verification,
@@ -188,6 +190,7 @@ def main() -> None:
         st.error(t("signals.not_allowed"))
         st.stop()
     st.caption(t("signals.settings_note", days=verify_days()))
+    st.caption(signal_caption_text(signal_state_freshness(view.db)))
     show_settings()
     show_county(view, tree)
     if view.scope.household_detail:

@@ -18,6 +18,7 @@ from db.imports.batch import ImportSummary, Problem, record_batch
 from db.imports.ledger_parse import AreaIndex, ParsedLedger, parse_ledger
 from db.imports.ledger_write import write_ledger
 from db.imports.signals import link_cases
+from db.signal_state import catch_up
 from db.rollups import household_villages, refresh_villages
 from db.imports.sheet_reader import UnreadableFile, read_rows
 from db.schema import area, household, import_batch
@@ -77,6 +78,7 @@ def import_ledger(engine: Engine, path: Path, *, asof: dt.date | None = None, ch
                             imported_by=imported_by)
     if status == "done":  # after the batch is recorded, so the rollup reads as fresh as the batch
         refresh_villages(engine, touched)
+        catch_up(engine)  # signal reviews written since by any other writer (link_cases refreshed its own)
     report(1.0, t("ledger.progress_write"))
     return ImportSummary(batch_id, status, counts, problems)
 

@@ -24,6 +24,7 @@ from db.imports.ledger_checks import BadValue, id_number_ok, parse_day, parse_mo
 from db.imports.runner import Plan, run_import
 from db.imports.table import Table, read_table
 from db.schema import area, household, household_income, household_member, monitoring_case, signal, signal_review
+from db.signal_state import catch_up, refresh_signals
 from labels import t
 from rules.settings import setting
 
@@ -307,6 +308,7 @@ def import_signals(engine: Engine, path: Path, department: str, *, received: dt.
                                                      signal.c.received_on == received,
                                                      signal.c.department == department)
                                .values(batch_id=summary.batch_id))
+        catch_up(engine)  # the signals and reviews the import added, and any other writer added
     return summary
 
 
@@ -366,4 +368,5 @@ def link_cases(connection: Connection, days: int | None = None, settings: dict[s
                                  "corrects": row.id if row.verified_on is not None else None}
     if linked:
         connection.execute(insert(signal_review), list(linked.values()))
+        refresh_signals(connection, linked)  # their state with the rows, or neither
     return len(linked)

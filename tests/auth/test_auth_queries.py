@@ -91,8 +91,11 @@ def test_grant_statements_quote_names_and_passwords():
     statements = grant_statements(engine, "dashboard_app", "it's:%s")
     assert "PASSWORD 'it''s:%s'" in statements[1]
     rewrites = [s for s in statements if "UPDATE" in s or "DELETE" in s]
-    # the throttle's counts and the session records (hashed tokens) only
-    assert rewrites and all("sign_in_throttle" in s or "auth_session" in s for s in rewrites)
+    # the throttle's counts, the session records (hashed tokens) and the derived signal state only:
+    # the verification loop appends review rows, never rewrites one
+    assert rewrites and all(s.split(" ON ")[1].split()[0] in ("sign_in_throttle", "auth_session",
+                                                                "rollup_signal_state") for s in rewrites)
+    assert "GRANT SELECT, INSERT ON signal_review TO dashboard_app" in statements
     with pytest.raises(ValueError):
         grant_statements(engine, "app; DROP TABLE area", "pw")
     with pytest.raises(ValueError):
@@ -119,7 +122,9 @@ def test_app_role_can_read_and_append_but_never_rewrite(engine_name, server_data
         with app.connect() as connection:
             assert connection.execute(text("SELECT COUNT(*) FROM area")).scalar() == 0
             assert connection.execute(text("SELECT COUNT(*) FROM audit_log")).scalar() == 1
+        _verify_as_the_app(admin_url, app_url)
         for statement in ("UPDATE audit_log SET user_name = 'x'", "DELETE FROM audit_log",
+                          "UPDATE signal_review SET outcome = 'included'", "DELETE FROM signal_review",
                           "INSERT INTO monitoring_line (year, amount) VALUES (2030, 1)",
                           "DELETE FROM area", "DROP TABLE audit_log"):
             with pytest.raises(DBAPIError):
@@ -130,6 +135,36 @@ def test_app_role_can_read_and_append_but_never_rewrite(engine_name, server_data
         engine_for(app_url).dispose()
     finally:
         _drop_role(engine_name, admin_url, role)
+
+
+def _verify_as_the_app(admin_url: str, app_url: str) -> None:
+    """A township's verification (the signals page) appends its review and refreshes the signal's
+    state row under the restricted role; the figures then read the state, current."""
+    from db import signal_state
+    from db.schema import area, signal, signal_review
+    from queries.gateway import clear_caches
+    from queries.signal_source import signal_state_freshness
+    from queries.signals import funnel, record_verification
+
+    village = "429999101201"
+    admin = make_engine(admin_url)
+    with admin.begin() as connection:
+        connection.execute(area.insert(), [{"code": "429999000000", "name": "县", "level": "county"},
+                                           {"code": village, "name": "村", "level": "village",
+                                            "parent_code": "429999000000"}])
+        signal_id = connection.execute(signal.insert().values(
+            department="health", id_number="429999199001010011", kind="illness", occurred_on=ASOF,
+            received_on=ASOF, match="general", area_code=village)).inserted_primary_key[0]
+        connection.execute(signal_review.insert().values(signal_id=signal_id, area_code=village, sent_on=ASOF,
+                                                         recorded_by="import", recorded_at=datetime.now()))
+        signal_state.rebuild(connection)
+    admin.dispose()
+    township = Scope(roots=((village, "village"),), household_detail=True)
+    record_verification(app_url, township, signal_id, outcome="not_included", verified_on=ASOF, reviewer="核实员",
+                        note="", case_id=None, recorded_by="township")
+    clear_caches()
+    assert signal_state_freshness(app_url).fresh
+    assert funnel(app_url, township, village, "village", ASOF, ASOF)["verified"] == 1
 
 
 def _drop_role(engine_name: str, admin_url: str, role: str) -> None:
