@@ -39,4 +39,6 @@ def render_area_ranking(ranking: pd.DataFrame, level_label: str, heading: str) -
     st.subheader(heading)
     table = ranking_table(ranking, level_label)
     table.index = range(1, len(table) + 1)
-    st.dataframe(table, width="stretch", height=min(38 * (len(table) + 1) + 4, 560))
+    counts = {column: st.column_config.NumberColumn(format="localized")  # 12,345 as the tiles show it
+              for column in (t("wall.col_open"), t("wall.col_problems"))}
+    st.dataframe(table, width="stretch", height=min(38 * (len(table) + 1) + 4, 560), column_config=counts)

@@ -70,7 +70,15 @@ def viewer_for(db: str, user: UserRecord, sample: bool = False) -> Viewer:
     return Viewer(name=user.name, display_name=user.display_name, role=user.role, scope=scope, sample=sample)
 
 
-_SAMPLE_LEVEL = {"province_leader": "province", "city_leader": "city", "township_leader": "township"}
+_SAMPLE_LEVEL = {"province_leader": "province", "city_leader": "city", "county_leader": "county",
+                 "township_leader": "township"}
+
+
+def default_sample_role(db: str) -> str:
+    """Whom the sample signs in as: the leader of the tree's top (a province's sample opens as its
+    province leader, not as a county leader who would see the province)."""
+    picks = sample_assignments(db)
+    return next((f"{level}_leader" for level in ("province", "city") if picks[level]), SAMPLE_ROLE)
 
 
 def sample_roles(db: str) -> list[str]:
@@ -80,8 +88,8 @@ def sample_roles(db: str) -> list[str]:
 
 
 def sample_user(db: str, role_code: str) -> UserRecord:
-    """The sample persona of a role, assigned to the first province, city or township, the first
-    township's villages or the first unit."""
+    """The sample persona of a role, assigned to the first province, city, county or township, the
+    first township's villages or the first unit."""
     picks = sample_assignments(db)
     areas: tuple[str, ...] = ()
     level = _SAMPLE_LEVEL.get(role_code)
@@ -251,8 +259,8 @@ def resolve_viewer(db: str, is_sample: bool, before_stop: Callable[[], None]) ->
     config = user_config()
     if not config.configured:
         if is_sample:
-            role = st.session_state.get(Keys.SAMPLE_ROLE) or SAMPLE_ROLE
-            return viewer_for(db, sample_user(db, role if role in ROLES else SAMPLE_ROLE), sample=True)
+            role = st.session_state.get(Keys.SAMPLE_ROLE)
+            return viewer_for(db, sample_user(db, role if role in ROLES else default_sample_role(db)), sample=True)
         st.title(t("app.title"))
         st.error(t("auth.not_configured"))
         st.code(t("auth.not_configured_example"), language="toml")

@@ -54,7 +54,7 @@ ROLES: dict[str, Role] = {
         Role("big_screen", BROAD_LEVELS, True, personal_detail=False, household_detail=False),
     )
 }
-SAMPLE_ROLE = "county_leader"  # who the sample mode signs in as
+SAMPLE_ROLE = "county_leader"  # who a county's sample signs in as (a city's or province's: its leader)
 # Pages only some roles may open (the page itself checks again through the scope).
 RESTRICTED_PAGES: dict[str, frozenset[str]] = {
     "audit": frozenset({"province_leader", "city_leader", "county_leader"}),

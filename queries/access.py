@@ -23,10 +23,10 @@ def assigned_areas(db: str, codes: tuple[str, ...]) -> pd.DataFrame:
 
 @cached
 def sample_assignments(db: str) -> dict[str, object]:
-    """Who the sample personas are: the first province, city and township, three of its villages,
-    the first unit (None where the tree has no such level)."""
+    """Who the sample personas are: the first province, city, county and township, three of its
+    villages, the first unit (None where the tree has no such level)."""
     broad = {level: read(db, select(area.c.code).where(area.c.level == level).order_by(area.c.code).limit(1))
-             for level in ("province", "city")}
+             for level in ("province", "city", "county")}
     first_township = read(db, select(area.c.code).where(area.c.level == "township")
                           .order_by(area.c.code).limit(1))
     township = None if first_township.empty else str(first_township.iat[0, 0])
@@ -38,5 +38,6 @@ def sample_assignments(db: str) -> dict[str, object]:
     first_unit = read(db, select(unit.c.code).order_by(unit.c.code).limit(1))
     return {"province": None if broad["province"].empty else str(broad["province"].iat[0, 0]),
             "city": None if broad["city"].empty else str(broad["city"].iat[0, 0]),
+            "county": None if broad["county"].empty else str(broad["county"].iat[0, 0]),
             "township": township, "villages": tuple(villages),
             "unit": None if first_unit.empty else str(first_unit.iat[0, 0])}

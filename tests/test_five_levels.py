@@ -163,6 +163,18 @@ def test_sample_switcher_offers_the_leaders_the_tree_has(province_app, province_
     assert "city_leader" not in county_only and "province_leader" not in county_only
 
 
+def test_the_sample_opens_as_the_leader_of_its_top_and_its_county_leader_sees_a_county(province_app):
+    """A province's sample is the province leader's view (not a 县级领导 who would see the province);
+    its county leader persona sees the first county."""
+    test = province_app("drill")
+    assert test.selectbox(key=Keys.SAMPLE_ROLE).value == "province_leader"
+    assert set(test.dataframe[0].value["code"]) == {"990100000000", "990200000000"}
+    test.selectbox(key=Keys.SAMPLE_ROLE).set_value("county_leader").run()
+    assert not test.exception
+    shown = set(test.dataframe[0].value["code"])
+    assert shown and all(code.startswith("990101") and code.endswith("000") for code in shown)  # its townships
+
+
 @pytest.mark.parametrize("engine_name", ["postgresql", "mariadb"])
 def test_a_province_of_many_counties_builds_on_the_servers(engine_name, server_database):
     """36 counties: the sample's dataset_info lists (a village without a boundary per county, the flood

@@ -105,6 +105,12 @@ def test_cockpit_is_the_default_page_with_tiles_and_changes(sample_db_url, monke
     village_links = [proto for label, proto in links.items() if f"{int(village.new_cases)}" in label
                      and proto.page.endswith("drill")]
     assert any(f"area={village.village_code}" in proto.query_string for proto in village_links)
+    import json
+
+    ranking = next(frame for frame in test.dataframe if t("wall.col_open") in frame.value.columns)
+    config = json.loads(ranking.proto.columns)  # a province's cities count open cases in the ten thousands
+    assert all(config[column]["type_config"]["format"] == "localized"
+               for column in (t("wall.col_open"), t("wall.col_problems")))
 
 
 @pytest.mark.parametrize("code, level", [(COUNTY, "county"), ("429999105000", "township")])
