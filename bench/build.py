@@ -16,7 +16,9 @@ from db.schema import metadata
 from sample_data.bulk import create_tables_without_indexes
 from sample_data.generator import generate
 
-PHASES = ("geometry", "areas", "households", "tasks and indicators", "indexes", "analyze")
+# The generator's stages in order ("indexes": secondary indexes, foreign keys and statistics;
+# "signals": a year of department signals planted by ID-number look-ups); "done" ends the last.
+PHASES = ("geometry", "areas", "households", "tasks and indicators", "indexes", "signals")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import random
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -81,29 +82,30 @@ def generate(engine: Engine, households: int = 20_000, seed: int = 7, until: dt.
     state = _RunState(ids=people.IdNumberMaker(np.random.default_rng([seed, 220])))
     done, number = 0, 0
     total_blocks = sum(len(_blocks(county.villages)) for county in built)
-    for county in built:
-        offset = 0
-        for block_villages in _blocks(county.villages):
-            block_size = sum(v.households for v in block_villages)
-            label = f"households {number + 1}/{total_blocks}"
-            start, span = 0.05 + 0.85 * done / households, 0.85 * block_size / households
+    # A block is written while the next one is made: the database (PostgreSQL's COPY, SQLite's steps,
+    # which release the GIL) works on the other core while Python makes rows. One block in flight.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sample-writer") as writer:
+        pending: Future | None = None
+        for county in built:
+            offset = 0
+            for block_villages in _blocks(county.villages):
+                block_size = sum(v.households for v in block_villages)
+                label = f"households {number + 1}/{total_blocks}"
+                start, span = 0.05 + 0.85 * done / households, 0.85 * block_size / households
 
-            def tick(part: float, start=start, span=span, label=label) -> None:
-                report(start + span * part, label)
+                def tick(part: float, start=start, span=span, label=label) -> None:
+                    report(start + span * part, label)
 
-            rows = _block_rows(number, block_villages, county.sizes[offset:offset + block_size],
-                               county.polygons, county.flood, until, seed, state, tick)
-            total_rows = max(1, sum(len(r) for r in rows.values()))
-            written = 0
-            with engine.begin() as connection:
-                for table_name, table_rows in rows.items():
-                    # Generating is about 40% of a block's time, writing the other 60%.
-                    _insert(connection, schema.metadata.tables[table_name], table_rows, batch, counts,
-                            lambda n, w=written: tick(0.4 + 0.6 * (w + n) / total_rows))
-                    written += len(table_rows)
-            done += block_size
-            offset += block_size
-            number += 1
+                rows = _block_rows(number, block_villages, county.sizes[offset:offset + block_size],
+                                   county.polygons, county.flood, until, seed, state, tick)
+                if pending is not None:
+                    pending.result()  # the previous block is in (or its error is raised here)
+                pending = writer.submit(_write_block, engine, rows, batch, counts, tick)
+                done += block_size
+                offset += block_size
+                number += 1
+        if pending is not None:
+            pending.result()
 
     report(0.92, "tasks and indicators")
     task_rng = random.Random(f"{seed}:tasks")
@@ -289,6 +291,19 @@ def _numbered(rows: list[dict], state: _RunState | None = None, table: str | Non
     if state:
         state.next_id[table] = start + len(rows)
     return rows
+
+
+def _write_block(engine: Engine, rows: dict[str, list[dict]], batch: int, counts: dict[str, int],
+                 tick: Callable[[float], None]) -> None:
+    """One block's rows, table by table, in one transaction (on the writer thread)."""
+    total_rows = max(1, sum(len(r) for r in rows.values()))
+    written = 0
+    with engine.begin() as connection:
+        for table_name, table_rows in rows.items():
+            # Generating is about 40% of a block's time, writing the other 60%.
+            _insert(connection, schema.metadata.tables[table_name], table_rows, batch, counts,
+                    lambda n, w=written: tick(0.4 + 0.6 * (w + n) / total_rows))
+            written += len(table_rows)
 
 
 def _insert(connection: Connection, table, rows: list[dict], batch: int, counts: dict[str, int],
