@@ -14,6 +14,7 @@ from sqlalchemy import (Date, Integer, String, Table, and_, case, cast, delete, 
 from sqlalchemy.engine import Connection, Engine
 
 from db.compliance_sql import candidates_statement
+from db.dialects import spec_for
 from db.quality_sql import (DAY_CHECKS, STANDING_CHECKS, check_conditions, id_fails, people,
                             shared_id_numbers)
 from db.day_figure_sql import family_statements, figure_name
@@ -428,7 +429,19 @@ def rebuild(engine: Engine, days: Sequence[date] | None = None) -> dict[str, flo
         villages = connection.execute(select(func.count(func.distinct(rollup_case_spell.c.village_code)))).scalar()
         rows = connection.execute(select(func.count()).select_from(rollup_case_spell)).scalar()
         _mark(connection, int(villages or 0))
+    analyze_tables(engine, [*ROLLUP_TABLES, rollup_signal_state.name])
     return {"rows": int(rows or 0), "seconds": round(time.perf_counter() - started, 2)}
+
+
+def analyze_tables(engine: Engine, names: Sequence[str]) -> None:
+    """Planner statistics for tables just rewritten (each engine's own statement, where it has one)."""
+    statement = spec_for(engine.dialect.name).analyze_table_sql
+    if statement is None:
+        return
+    preparer = engine.dialect.identifier_preparer
+    with engine.begin() as connection:
+        for name in names:
+            connection.exec_driver_sql(statement.format(table=preparer.quote(name)))
 
 
 def refresh_villages(engine: Engine, villages: Iterable[str]) -> dict[str, float]:
