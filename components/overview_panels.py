@@ -68,8 +68,8 @@ def build_tiles(cases: pd.DataFrame, problems: pd.DataFrame, under_line: tuple[i
              tuple(cases["eliminated"]), "", "trends", link, good_when_up=True),
         under_tile,
         Tile("open_problems", f"{int(problems['open_problems'].iloc[-1]):,}", _delta(problems["open_problems"]),
-             tuple(problems["open_problems"]), t("overview.found_this_week", found=problem_moves(problems)[0],
-                                                 cleared=problem_moves(problems)[1]), "risk", link),
+             tuple(problems["open_problems"]), t("overview.found_this_week", found=f"{problem_moves(problems)[0]:,}",
+                                                 cleared=f"{problem_moves(problems)[1]:,}"), "risk", link),
         Tile("assets", tile_pair(int(assets["registered"]), int(assets["assets"])), None, (),
              t("overview.assets_note", value=f"{assets['value'] / 10_000:,.0f}"), "map", link, good_when_up=True),
     ]
@@ -138,6 +138,12 @@ def build_task_changes(cells_now: pd.DataFrame, cells_before: pd.DataFrame, over
     return changes
 
 
+def delta_text(delta: int | None) -> str | int | None:
+    """A tile's change as st.metric shows it: thousands separated (-57,388) like the value above it;
+    text keeps the sign that sets the arrow, and no change stays the number 0 (no arrow)."""
+    return delta if not delta else f"{delta:,}"
+
+
 def problem_moves(problems: pd.DataFrame) -> tuple[int, int, int]:
     """This week's 三保障 problems: found, cleared, and the change in the open count (found − cleared)."""
     found = int(problems["found"].iloc[-1])
@@ -147,9 +153,9 @@ def problem_moves(problems: pd.DataFrame) -> tuple[int, int, int]:
 
 def _problems_line(problems: pd.DataFrame) -> str:
     found, cleared, change = problem_moves(problems)
-    move = (t("overview.move_up", count=change) if change > 0 else
-            t("overview.move_down", count=-change) if change < 0 else t("overview.move_flat"))
-    return t("overview.change_problems", found=found, cleared=cleared, move=move)
+    move = (t("overview.move_up", count=f"{change:,}") if change > 0 else
+            t("overview.move_down", count=f"{-change:,}") if change < 0 else t("overview.move_flat"))
+    return t("overview.change_problems", found=f"{found:,}", cleared=f"{cleared:,}", move=move)
 
 
 def build_changes(cases: pd.DataFrame, new_by_village: pd.DataFrame, tree: pd.DataFrame,
@@ -184,7 +190,7 @@ def render_tiles(tiles: list[Tile], per_row: int = 3, links: bool = True,
     for start in range(0, len(tiles), per_row):
         for column, tile in zip(st.columns(per_row), tiles[start:start + per_row]):
             with column.container(border=True):
-                st.metric(t(f"overview.tile_{tile.key}"), tile.value, delta=tile.delta,
+                st.metric(t(f"overview.tile_{tile.key}"), tile.value, delta=delta_text(tile.delta),
                           delta_color="normal" if tile.good_when_up else "inverse",
                           delta_description=t("overview.vs_last_week") if tile.delta is not None else None,
                           chart_data=list(tile.series) or None, chart_type="area",

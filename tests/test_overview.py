@@ -164,3 +164,15 @@ def test_task_tiles_and_changes_against_the_task_queries(sample_db_url, app):
     tiles = {m.label: m.value for m in test.metric}
     assert tiles[t("overview.tile_tasks_done")] == done_tile.value
     assert tiles[t("overview.tile_tasks_overdue")] == late_tile.value
+
+
+def test_tile_changes_and_problem_notes_separate_thousands_as_the_values_do():
+    """A province's week moves tens of thousands of problems: -57,388, not -57388."""
+    from components.overview_panels import _problems_line, delta_text
+
+    assert delta_text(-57388) == "-57,388" and delta_text(839) == "839" and delta_text(12345) == "12,345"
+    assert delta_text(0) == 0 and delta_text(None) is None  # no arrow for no change
+    problems = pd.DataFrame({"week_end": [date(2026, 11, 26), date(2026, 12, 3)],
+                             "open_problems": [72361, 14973], "found": [900, 1044]})
+    line = _problems_line(problems)
+    assert "1,044" in line and "58,432" in line and "57,388" in line
