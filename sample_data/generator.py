@@ -84,8 +84,10 @@ def generate(engine: Engine, households: int = 20_000, seed: int = 7, until: dt.
     total_blocks = sum(len(_blocks(county.villages)) for county in built)
     # A block is written while the next one is made: the database (PostgreSQL's COPY, SQLite's steps,
     # which release the GIL) works on the other core while Python makes rows. One block in flight.
+    # Progress is reported from this thread only (the first start's bar is a Streamlit element).
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sample-writer") as writer:
         pending: Future | None = None
+        written: Callable[[float], None] = lambda part: None
         for county in built:
             offset = 0
             for block_villages in _blocks(county.villages):
@@ -100,12 +102,14 @@ def generate(engine: Engine, households: int = 20_000, seed: int = 7, until: dt.
                                    county.polygons, county.flood, until, seed, state, tick)
                 if pending is not None:
                     pending.result()  # the previous block is in (or its error is raised here)
-                pending = writer.submit(_write_block, engine, rows, batch, counts, tick)
+                    written(1.0)
+                pending, written = writer.submit(_write_block, engine, rows, batch, counts), tick
                 done += block_size
                 offset += block_size
                 number += 1
         if pending is not None:
             pending.result()
+            written(1.0)
 
     report(0.92, "tasks and indicators")
     task_rng = random.Random(f"{seed}:tasks")
@@ -293,26 +297,16 @@ def _numbered(rows: list[dict], state: _RunState | None = None, table: str | Non
     return rows
 
 
-def _write_block(engine: Engine, rows: dict[str, list[dict]], batch: int, counts: dict[str, int],
-                 tick: Callable[[float], None]) -> None:
-    """One block's rows, table by table, in one transaction (on the writer thread)."""
-    total_rows = max(1, sum(len(r) for r in rows.values()))
-    written = 0
+def _write_block(engine: Engine, rows: dict[str, list[dict]], batch: int, counts: dict[str, int]) -> None:
+    """One block's rows, table by table, in one transaction (on the writer thread: no progress calls)."""
     with engine.begin() as connection:
         for table_name, table_rows in rows.items():
-            # Generating is about 40% of a block's time, writing the other 60%.
-            _insert(connection, schema.metadata.tables[table_name], table_rows, batch, counts,
-                    lambda n, w=written: tick(0.4 + 0.6 * (w + n) / total_rows))
-            written += len(table_rows)
+            _insert(connection, schema.metadata.tables[table_name], table_rows, batch, counts)
 
 
-def _insert(connection: Connection, table, rows: list[dict], batch: int, counts: dict[str, int],
-            written: Callable[[int], None] | None = None) -> None:
+def _insert(connection: Connection, table, rows: list[dict], batch: int, counts: dict[str, int]) -> None:
     for start in range(0, len(rows), batch):
-        chunk = rows[start:start + batch]
-        insert_rows(connection, table, chunk)
-        if written:
-            written(start + len(chunk))
+        insert_rows(connection, table, rows[start:start + batch])
     counts[table.name] += len(rows)
 
 
