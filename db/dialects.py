@@ -17,9 +17,6 @@ class EngineSpec:
     analyze_sql: str | None  # refresh planner statistics after a bulk load
     connect_args: dict
     bulk_copy: bool = False  # load with COPY ... FROM STDIN (psycopg 3) instead of executemany
-    # Run in the transaction that indexes and checks keys after a bulk load: PostgreSQL's default 64 MB
-    # sorts a 10-million-row index on disk, in pieces.
-    index_build_sql: tuple[str, ...] = ()
     # One table's planner statistics ({table}: its quoted name), after a rollup rebuild: PostgreSQL's
     # autovacuum may be off or late, and a rollup analyzed while empty is planned as empty.
     analyze_table_sql: str | None = None
@@ -29,8 +26,6 @@ _SPECS = {
     # SQLite binds at most 32766 variables a statement; executemany is one statement per row anyway.
     "sqlite": EngineSpec("sqlite", 20_000, "ANALYZE", {"timeout": 30}, analyze_table_sql="ANALYZE {table}"),
     "postgresql": EngineSpec("postgresql", 5_000, "ANALYZE", {"connect_timeout": 5}, bulk_copy=True,
-                             index_build_sql=("SET LOCAL maintenance_work_mem = '1GB'",
-                                              "SET LOCAL work_mem = '256MB'"),
                              analyze_table_sql="ANALYZE {table}"),
     "mysql": EngineSpec("mysql", 5_000, None, {"connect_timeout": 5, "charset": "utf8mb4"},
                         analyze_table_sql="ANALYZE TABLE {table}"),

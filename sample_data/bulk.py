@@ -64,7 +64,6 @@ def create_missing_indexes(engine: Engine) -> None:
     """Create every secondary index the schema declares that the database lacks (after a load)."""
     inspector = inspect(engine)
     with engine.begin() as connection:
-        _for_index_builds(connection)
         for table in metadata.sorted_tables:
             have = {index["name"] for index in inspector.get_indexes(table.name)}
             for index in sorted(table.indexes, key=lambda i: i.name or ""):
@@ -81,7 +80,6 @@ def create_missing_foreign_keys(engine: Engine) -> None:
     inspector = inspect(engine)
     compiler = engine.dialect.ddl_compiler(engine.dialect, None)
     with engine.begin() as connection:
-        _for_index_builds(connection)
         for table in metadata.sorted_tables:
             have = {(tuple(key["constrained_columns"]), key["referred_table"])
                     for key in inspector.get_foreign_keys(table.name)}
@@ -92,9 +90,3 @@ def create_missing_foreign_keys(engine: Engine) -> None:
                     # process then made tables without keys (CI failed on that).
                     table_name = compiler.preparer.format_table(table)
                     connection.exec_driver_sql(f"ALTER TABLE {table_name} ADD {compiler.process(key)}")
-
-
-def _for_index_builds(connection: Connection) -> None:
-    """The engine's settings for building indexes and checking keys over a whole load (this transaction)."""
-    for statement in spec_for(connection.dialect.name).index_build_sql:
-        connection.exec_driver_sql(statement)
