@@ -26,7 +26,7 @@ from db.rollup_schema import (ROLLUP_TABLES, rollup_bad_id, rollup_case_mix, rol
                               rollup_village_unit, rollup_warning, rollup_warning_row)
 from db.schema import (case_risk, guarantee_check, household, household_income, household_member, metadata,
                        monitoring_case, monitoring_line)
-from db.upgrade import upgrade
+from db.upgrade import out_of_shape, upgrade
 from db.warning_sql import EVENT_START, NEWEST_BY, STATEMENTS, income_year_statement
 from rules.calendar import WEEK
 from rules.compliance import compliance_findings
@@ -404,12 +404,8 @@ def _mark(connection: Connection, villages: int) -> None:
 
 
 def _out_of_shape(engine: Engine) -> list[Table]:
-    """Rollup tables missing, or present with other columns than the schema gives them (made by an
-    older version, or dropped by hand)."""
-    inspector = inspect(engine)
-    present = set(inspector.get_table_names())
-    return [table for table in (metadata.tables[name] for name in ROLLUP_TABLES) if table.name not in present
-            or {column["name"] for column in inspector.get_columns(table.name)} != set(table.columns.keys())]
+    """Village rollup tables missing or made by another version (db.upgrade.out_of_shape)."""
+    return out_of_shape(engine, (metadata.tables[name] for name in ROLLUP_TABLES))
 
 
 def rebuild(engine: Engine, days: Sequence[date] | None = None) -> dict[str, float]:
@@ -417,7 +413,7 @@ def rebuild(engine: Engine, days: Sequence[date] | None = None) -> dict[str, flo
     warning_days()); returns rows written and seconds taken. A rollup table an older version made
     with other columns is dropped and made again first: it holds nothing that is not derived."""
     started = time.perf_counter()
-    for table in _out_of_shape(engine) + ([rollup_signal_state] if signal_state.out_of_shape(engine) else []):
+    for table in out_of_shape(engine, (*(metadata.tables[name] for name in ROLLUP_TABLES), rollup_signal_state)):
         table.drop(engine, checkfirst=True)
     upgrade(engine)  # missing rollup tables, and columns they gained since an older build
     with engine.begin() as connection:

@@ -13,16 +13,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import delete, func, insert, inspect, select, union
+from sqlalchemy import delete, func, insert, select, union
 from sqlalchemy.engine import Connection, Engine
 
 from db.rollup_schema import rollup_signal_state, rollup_state
 from db.schema import signal, signal_review
+from db.upgrade import out_of_shape
 
 STATE_NAME = "signal_state"  # its rollup_state row: present once built (refreshed_at: the caption's time)
 SIGNAL_CHUNK = 500  # signals per IN list: well under every engine's bound-parameter limit
-COLUMNS = ["signal_id", "signal_area", "department", "received_on", "review_id", "area_code", "sent_on",
-           "verified_on", "outcome", "case_id"]
+COLUMNS = list(rollup_signal_state.columns.keys())  # in the order _state_select gives them
 
 
 def _state_select(signal_ids: list[int] | None):
@@ -51,14 +51,6 @@ def _built(connection: Connection) -> bool:
     return connection.execute(select(rollup_state.c.name).where(rollup_state.c.name == STATE_NAME)).first() is not None
 
 
-def out_of_shape(engine: Engine) -> bool:
-    """Missing, or made by another version with other columns (then rebuild drops it first)."""
-    inspector = inspect(engine)
-    if not inspector.has_table(rollup_signal_state.name):
-        return True
-    return {column["name"] for column in inspector.get_columns(rollup_signal_state.name)} != set(COLUMNS)
-
-
 def rebuild(connection: Connection) -> int:
     """Every signal's state again (the table exists in this version's shape); returns the rows."""
     connection.execute(delete(rollup_signal_state))
@@ -85,7 +77,7 @@ def refresh_signals(connection: Connection, signal_ids: Iterable[int]) -> int:
 def catch_up(engine: Engine) -> int:
     """Refresh every signal added or reviewed since the table's newest ids (after an import, or
     reviews written by another system); returns how many signals were refreshed."""
-    if out_of_shape(engine):
+    if out_of_shape(engine, [rollup_signal_state]):  # never built, or by another version: refresh-rollups
         return 0
     state = rollup_signal_state.c
     with engine.begin() as connection:

@@ -7,11 +7,22 @@ for a nullable column; their indexes (unique ones too) follow through ensure_ind
 
 from __future__ import annotations
 
-from sqlalchemy import inspect, select, text
+from collections.abc import Iterable
+
+from sqlalchemy import Table, inspect, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.schema import CreateColumn
 
 from db.schema import area, metadata, signal
+
+
+def out_of_shape(engine: Engine, tables: Iterable[Table]) -> list[Table]:
+    """Those of the (derived) tables missing, or present with other columns than the schema gives
+    them (made by an older version, or dropped by hand): rebuilt from scratch, never half-filled."""
+    inspector = inspect(engine)
+    present = set(inspector.get_table_names())
+    return [table for table in tables if table.name not in present
+            or {column["name"] for column in inspector.get_columns(table.name)} != set(table.columns.keys())]
 
 
 def ensure_columns(engine: Engine) -> int:

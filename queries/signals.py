@@ -297,7 +297,8 @@ def record_verification(db: str, scope: Scope, signal_id: int, *, outcome: str, 
         )).inserted_primary_key[0]
         refresh_signals(connection, [signal_id])  # its state with the row, or neither
     note_write()
-    for function in (signal_state_freshness, funnel, overdue_by_area, overdue_count, new_signals, median_days_to_verify, open_by_village, monthly,
-                     pending_list, verified_list, household_signals, review_history):
+    for function in (signal_state_freshness, funnel, overdue_by_area, overdue_count, new_signals,
+                     median_days_to_verify, open_by_village, monthly, pending_list, verified_list, household_signals,
+                     review_history):
         function.clear()  # the writer sees the change at once
     return int(new_id)

@@ -54,11 +54,12 @@ def _areas(url: str) -> list[tuple[str, str, str]]:
 def _figures(url: str) -> dict:
     """Every signal figure the pages, the cockpit and the briefing ask for, per date and area."""
     clear_caches()
-    scope = Scope(roots=((_areas(url)[0][0], _areas(url)[0][1]),), household_detail=True)
+    areas = _areas(url)
+    scope = Scope(roots=((areas[0][0], areas[0][1]),), household_detail=True)
     households = sorted(read_table(url, "signal")["household_id"].dropna().astype(int).unique())[:12]
     found = {}
     for asof in ASOF_DATES:
-        for code, level, child in _areas(url):
+        for code, level, child in areas:
             at = (url, scope, code, level)
             for since in (asof - dt.timedelta(days=365), dt.date(2026, 1, 1)):
                 found[asof, code, "funnel", since] = signal_queries.funnel(*at, asof, since)
